@@ -1,0 +1,3 @@
+from crosscheck.cli import main
+
+raise SystemExit(main())

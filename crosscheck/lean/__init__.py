@@ -1,0 +1,1 @@
+"""The Lean witness: toolchain discovery, build, declaration dump, axiom audit, static scan."""

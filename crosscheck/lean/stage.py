@@ -1,0 +1,42 @@
+"""The Lean stage of ``crosscheck verify``: decide per declaration verified / failed / not run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Mapping
+
+from crosscheck.lean import static
+from crosscheck.lean.toolchain import discover
+from crosscheck.lean.witness import LeanStage, static_witness
+
+MODES = ("auto", "require", "skip")
+
+
+def run_lean_stage(
+    lean_dir: str | Path,
+    names: Mapping[str, str | None],
+    mode: str = "auto",
+    *,
+    out_dir: str | Path | None = None,
+    timeout: float = 3600.0,
+    progress: Callable[[str], None] = lambda _m: None,
+    path: str | None = None,
+) -> LeanStage:
+    """``names`` maps each Lean name in the ledger to its recorded fingerprint (or None)."""
+    if mode not in MODES:
+        raise ValueError(f"lean mode: must be one of {MODES}, got {mode!r}")
+    lean_dir = Path(lean_dir)
+    scan = static.scan(lean_dir) if lean_dir.is_dir() else static.StaticScan(str(lean_dir), (), (), (), (f"{lean_dir} not found",))
+    if mode == "skip":
+        why = "not run — --lean=skip"
+        tc = None
+    else:
+        tc = discover(lean_dir, path=path)
+        why = "not run — no Lean toolchain found" if not tc.found else None
+    if why is None:
+        from crosscheck.lean.driver import run_driver  # only when a toolchain exists
+
+        return run_driver(lean_dir, names, mode, tc, scan, out_dir=out_dir, timeout=timeout, progress=progress)
+    decls = {n: static_witness(scan, n, fp, why) for n, fp in names.items()}
+    toolchain = {} if tc is None else {"lake": tc.lake, "lean": tc.lean, "pinned": tc.pinned}
+    return LeanStage(mode, False, why, decls, scan, toolchain=toolchain)

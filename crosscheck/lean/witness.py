@@ -1,0 +1,99 @@
+"""The Lean witness: per declaration, one of ``verified``, ``failed``, ``not run`` (see shared design).
+
+* ``verified`` — ``lake build`` succeeded, the declaration exists in the dump, its axioms are within
+  :data:`ALLOWED_AXIOMS`, and its statement fingerprint matches the ledger.
+* ``failed`` — build error in its module, declaration missing, ``sorryAx`` or another axiom used,
+  statement drift; or, without a toolchain, an escape hatch / missing declaration / drift *seen in the
+  source* by the static scan (a defect we can see is reported even when Lean did not run).
+* ``not run`` — no toolchain, or ``--lean=skip``; the static scan is shown instead, labelled unverified.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from crosscheck.lean.static import LeanDecl, StaticScan
+
+VERIFIED, FAILED, NOT_RUN = "verified", "failed", "not run"
+ALLOWED_AXIOMS = frozenset({"propext", "Classical.choice", "Quot.sound"})
+
+
+@dataclass(frozen=True)
+class DeclWitness:
+    name: str
+    state: str
+    reason: str
+    decl: LeanDecl | None = None
+    expected_fingerprint: str | None = None
+    axioms: tuple[str, ...] | None = None
+    statement_diff: str | None = None
+    problems: tuple[str, ...] = ()
+    diagnostics: tuple[Mapping[str, object], ...] = ()
+    dumped_type: str | None = None
+
+
+@dataclass(frozen=True)
+class LeanStage:
+    """Everything the Lean stage found; ``summary`` is the one line the report leads with."""
+
+    mode: str
+    ran: bool
+    summary: str
+    decls: Mapping[str, DeclWitness]
+    scan: StaticScan | None
+    toolchain: Mapping[str, object] = field(default_factory=dict)
+    build: Mapping[str, object] = field(default_factory=dict)
+    log_tail: str = ""
+
+
+def statement_diff(old_fp: str | None, decl: LeanDecl | None, recorded_statement: str | None = None) -> str | None:
+    if decl is None or recorded_statement is None:
+        return None
+    return "\n".join(difflib.unified_diff([recorded_statement], [decl.statement], "ledger", "source", lineterm=""))
+
+
+def static_problems(scan: StaticScan, name: str, expected_fp: str | None) -> tuple[LeanDecl | None, list[str]]:
+    """Problems the source itself shows for ``name``: missing, escape hatches, statement drift."""
+    decl = scan.find(name)
+    problems: list[str] = []
+    if decl is None:
+        close = difflib.get_close_matches(name, [d.name for d in scan.decls], 1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        problems.append(f"declaration not found in lean/{hint}")
+        return None, problems
+    own = scan.hatches_in(decl)
+    for h in own:
+        problems.append(f"uses {h.word} ({h.file}:{h.line})")
+    for h in scan.hatches:
+        if h not in own:
+            problems.append(f"package contains {h.word} at {h.file}:{h.line} (may be used by this proof)")
+    if decl.kind == "axiom":
+        problems.append("is an axiom, not a proof")
+    if expected_fp is not None and decl.fingerprint != expected_fp:
+        problems.append(f"statement drift: fingerprint {decl.fingerprint} ≠ ledger {expected_fp}")
+    return decl, problems
+
+
+def static_witness(scan: StaticScan, name: str, expected_fp: str | None, why_not_run: str) -> DeclWitness:
+    """The witness when Lean did not run: ``failed`` if the source shows a defect, else ``not run``."""
+    decl, problems = static_problems(scan, name, expected_fp)
+    if problems:
+        return DeclWitness(name, FAILED, "static scan: " + "; ".join(problems), decl, expected_fp, problems=tuple(problems))
+    fp_note = "statement unchanged" if expected_fp else "no fingerprint in ledger to compare"
+    where = f"{decl.file}:{decl.line_start}–{decl.line_end}"
+    reason = f"{why_not_run}; static scan (unverified, nothing compiled it): present at {where}, no sorry, {fp_note}"
+    return DeclWitness(name, NOT_RUN, reason, decl, expected_fp)
+
+
+def claim_state(witnesses: list[DeclWitness]) -> str:
+    """A claim's Lean state: failed if any declaration failed, else not run if any was not run."""
+    if not witnesses:
+        return NOT_RUN
+    states = {w.state for w in witnesses}
+    if FAILED in states:
+        return FAILED
+    if NOT_RUN in states:
+        return NOT_RUN
+    return VERIFIED

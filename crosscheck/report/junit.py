@@ -1,0 +1,51 @@
+"""JUnit XML: one ``<testcase>`` per claim (its verdict) and one per check run (its status)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from crosscheck.verdict import BAD_VERDICTS
+
+
+def junit_xml(result) -> bytes:
+    suite = ET.Element("testsuite", name="crosscheck")
+    n = failures = errors = skipped = 0
+    for v in result.claims:
+        cls = f"crosscheck.claim.{v.claim.id}"
+        tc = ET.SubElement(suite, "testcase", classname=cls, name=f"verdict: {v.claim.title}", time="0")
+        n += 1
+        if v.verdict in BAD_VERDICTS:
+            failures += 1
+            ET.SubElement(tc, "failure", message=f"{v.verdict}: {v.explanation}").text = "\n".join(w.reason for w in v.lean)
+        elif v.verdict in ("not run", "inconclusive"):
+            skipped += 1
+            ET.SubElement(tc, "skipped", message=f"{v.verdict}: {v.explanation}")
+        for w in v.lean:
+            tc = ET.SubElement(suite, "testcase", classname=cls, name=f"lean: {w.name}", time="0")
+            n += 1
+            if w.state == "failed":
+                failures += 1
+                ET.SubElement(tc, "failure", message=w.reason)
+            elif w.state == "not run":
+                skipped += 1
+                ET.SubElement(tc, "skipped", message=w.reason)
+        for r in (*v.evidence, *v.controls):
+            tc = ET.SubElement(suite, "testcase", classname=cls, name=f"check: {r.check_id}", time=f"{r.seconds:.3f}")
+            n += 1
+            if r.status == "fail":
+                failures += 1
+                ET.SubElement(tc, "failure", message=r.summary).text = "\n".join(
+                    f"{c.case}: {c.quantity} measured {c.measured!r}, expected {c.expected!r} (allowed {c.allowed:.3g})" for c in r.failures
+                )
+            elif r.status == "error":
+                errors += 1
+                ET.SubElement(tc, "error", message=r.summary)
+            elif r.status == "inconclusive":
+                skipped += 1
+                ET.SubElement(tc, "skipped", message=r.summary)
+    suite.set("tests", str(n))
+    suite.set("failures", str(failures))
+    suite.set("errors", str(errors))
+    suite.set("skipped", str(skipped))
+    suite.set("time", f"{result.seconds.get('total', 0.0):.3f}")
+    return ET.tostring(suite, encoding="utf-8", xml_declaration=True)

@@ -1,0 +1,94 @@
+"""Results as plain JSON data. Keys that vary run to run are only ``seconds``, ``generated_at``."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import numpy as np
+
+from crosscheck.expr import Expr
+
+VOLATILE_KEYS = frozenset({"seconds", "generated_at", "log_path"})
+
+
+def to_data(obj: Any) -> Any:
+    """Convert dataclasses, numpy scalars/arrays, Expr, tuples, mappings to JSON-ready data.
+    Non-finite floats become the strings "nan"/"inf"/"-inf" (JSON has none)."""
+    if isinstance(obj, Expr):
+        return obj.text
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        out = {f.name: to_data(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.name != "fn"}
+        if hasattr(obj, "fingerprint") and "fingerprint" not in out:
+            out["fingerprint"] = obj.fingerprint
+        return out
+    if isinstance(obj, dict) or hasattr(obj, "items"):
+        return {str(k): to_data(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        items = [to_data(x) for x in obj]
+        return sorted(items, key=str) if isinstance(obj, (set, frozenset)) else items
+    if isinstance(obj, np.ndarray):
+        return to_data(obj.tolist())
+    if isinstance(obj, (np.bool_,)):
+        return bool(obj)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        x = float(obj)
+        if math.isnan(x):
+            return "nan"
+        if math.isinf(x):
+            return "inf" if x > 0 else "-inf"
+        return x
+    return obj
+
+
+def result_data(result) -> dict[str, Any]:
+    """The whole run as JSON data (everything the HTML shows, and more)."""
+    lean = result.lean
+    scan = lean.scan
+    return {
+        "schema": "crosscheck-results/1",
+        "summary": {"counts": result.counts(), "exit_code": result.exit_code, "claims": len(result.claims)},
+        "seed": result.seed,
+        "environment": to_data(result.environment),
+        "options": to_data(result.options),
+        "seconds": to_data(result.seconds),
+        "lean": {
+            "mode": lean.mode,
+            "ran": lean.ran,
+            "summary": lean.summary,
+            "toolchain": to_data(lean.toolchain),
+            "build": to_data(lean.build),
+            "log_tail": lean.log_tail,
+            "static_scan": None
+            if scan is None
+            else {
+                "root": scan.root,
+                "files": list(scan.files),
+                "declarations": len(scan.decls),
+                "hatches": to_data(scan.hatches),
+                "errors": list(scan.errors),
+            },
+        },
+        "claims": [
+            {
+                "id": v.claim.id,
+                "title": v.claim.title,
+                "source": v.claim.source,
+                "statement": v.claim.statement,
+                "kind": v.claim.kind,
+                "notes": v.claim.notes,
+                "verdict": v.verdict,
+                "explanation": v.explanation,
+                "lean_state": v.lean_state,
+                "numerics": v.numerics,
+                "expect": to_data(v.claim.expect),
+                "lean": to_data(v.lean),
+                "checks": to_data(v.evidence),
+                "controls": to_data(v.controls),
+            }
+            for v in result.claims
+        ],
+    }

@@ -1,0 +1,60 @@
+"""Write the reports atomically: build everything in a temporary directory beside the output directory,
+then swap it into place under a lock, so an interrupted or failed run leaves the previous report intact
+and two concurrent runs end with one complete report (last writer wins)."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from crosscheck.report.html import render_html
+from crosscheck.report.junit import junit_xml
+from crosscheck.report.serialize import result_data
+
+
+@contextmanager
+def _lock(path: Path) -> Iterator[None]:
+    with open(path, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def write_reports(result, out_dir: str | Path, *, root: str | Path = ".", extra_files: dict[str, Path] | None = None) -> Path:
+    """Write ``index.html``, ``results.json``, ``junit.xml`` (and ``extra_files``, name → source path)
+    into ``out_dir``, replacing the previous report only once all of them are complete."""
+    out = Path(out_dir).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        lean_href = os.path.relpath(Path(root).resolve() / "lean", out)
+        (tmp / "results.json").write_text(json.dumps(result_data(result), indent=1, ensure_ascii=False, sort_keys=False), encoding="utf-8")
+        (tmp / "junit.xml").write_bytes(junit_xml(result))
+        (tmp / "index.html").write_text(render_html(result, root=root, lean_href=lean_href), encoding="utf-8")
+        for name, src in (extra_files or {}).items():
+            if Path(src).is_file():
+                shutil.copyfile(src, tmp / name)
+        with _lock(out.parent / f".{out.name}.lock"):
+            old = None
+            if out.exists():
+                # keep the browser test's screenshot (made from an earlier report) unless this run made one
+                for f in out.glob("screenshot*.png"):
+                    if f.is_file() and not (tmp / f.name).exists():
+                        shutil.copy2(f, tmp / f.name)
+                old = out.parent / f".{out.name}.old-{os.getpid()}"
+                os.rename(out, old)
+            os.rename(tmp, out)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
