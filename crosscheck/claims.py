@@ -96,9 +96,12 @@ class _Lines:
 
     text: str
     starts: dict[str, int] = field(default_factory=dict)
+    headers: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for i, line in enumerate(self.text.splitlines(), 1):
+            if line.strip().startswith("[[claim]]"):
+                self.headers.append(i)
             m = re.match(r'\s*id\s*=\s*["\']([^"\']*)["\']', line)
             if m and m.group(1) not in self.starts:
                 self.starts[m.group(1)] = i
@@ -154,7 +157,9 @@ def load_ledger(path: str | Path, checks: Mapping[str, CheckSpec]) -> Ledger:
     for idx, rc in enumerate(raw_claims):
         claim = _claim(spath, idx, rc, checks, lines)
         if claim.id in seen:
-            raise LedgerError(spath, f"duplicate claim id (first defined as claim #{seen[claim.id] + 1})", claim.id, "id", claim.line)
+            raise LedgerError(
+                spath, f"duplicate claim id (first defined as claim #{seen[claim.id] + 1}, line {claim.line})", claim.id, "id", lines.headers[idx]
+            )
         seen[claim.id] = idx
         claims.append(claim)
     ledger_meta = data.get("ledger", {})
@@ -164,11 +169,12 @@ def load_ledger(path: str | Path, checks: Mapping[str, CheckSpec]) -> Ledger:
 
 def _claim(path: str, idx: int, rc: Any, checks: Mapping[str, CheckSpec], lines: _Lines) -> Claim:
     label = f"#{idx + 1}"
+    header = lines.headers[idx] if idx < len(lines.headers) else None
     if not isinstance(rc, dict):
-        raise LedgerError(path, "a [[claim]] entry must be a table", label)
+        raise LedgerError(path, "a [[claim]] entry must be a table", label, line=header)
     cid = rc.get("id")
     if not isinstance(cid, str) or not ID_RE.match(cid):
-        raise LedgerError(path, f"id must be a string of [a-z0-9._-], got {cid!r}", label, "id")
+        raise LedgerError(path, f"id must be a string of [a-z0-9._-], got {cid!r}", label, "id", header)
     line = lines.of(cid)
 
     def err(fieldname: str | None, message: str) -> LedgerError:

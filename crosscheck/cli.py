@@ -214,7 +214,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             print(f"  worst: {w.case}: {w.quantity} measured {w.measured:.6g}, expected {w.expected:.6g}, allowed error {w.allowed:.3g}")
         for f in res.failures:
             print(f"  FAIL {f.case}: {f.quantity} measured {f.measured:.6g}, expected {f.expected:.6g}")
-    if res.status == "error" and ("ValueError" in res.summary or "ExprError" in res.summary):
+    if res.status == "error" and res.summary.startswith("invalid parameter"):
         print(f"crosscheck: error: {res.summary}", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK if res.status in ("pass", "inconclusive") else EXIT_FAIL

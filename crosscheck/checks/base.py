@@ -23,6 +23,10 @@ STATUSES = (PASS, FAIL, ERROR, INCONCLUSIVE)
 EVIDENCE, CONTROL = "evidence", "control"
 
 
+class ParameterError(ValueError):
+    """A check parameter outside its domain (e.g. m_max = 0, α < 0): a usage error, exit code 2."""
+
+
 @dataclass(frozen=True)
 class Series:
     """One line/marker series of a plot."""
@@ -294,6 +298,10 @@ def run_check(spec: CheckSpec, ctx: CheckContext) -> CheckResult:
         res = spec.fn(ctx)
         if res.status not in STATUSES:
             raise RuntimeError(f"check returned unknown status {res.status!r}")
+        if res.status == PASS and res.cases == 0:
+            res = replace(res, status=INCONCLUSIVE, summary="inconclusive: no cases were run")
+    except ParameterError as exc:
+        res = CheckResult(check_id=spec.id, status=ERROR, summary=f"invalid parameter: {exc}", seed=ctx.seed)
     except Exception as exc:  # a broken check must be reported, not crash the run
         res = CheckResult(
             check_id=spec.id,

@@ -18,6 +18,7 @@ from crosscheck.checks.base import (
     INCONCLUSIVE,
     PASS,
     CheckContext,
+    ParameterError,
     CheckResult,
     Plot,
     Recorder,
@@ -35,12 +36,14 @@ GRID = {"m_max": 12, "d_max": 8, "conds": [1.0, 1e3, 1e6]}
 
 def _grid(ctx: CheckContext):
     p = ctx.params
+    if int(p["m_max"]) < 1 or int(p["d_max"]) < 1:
+        raise ParameterError(f"m_max and d_max must be at least 1, got {p['m_max']} and {p['d_max']}")
+    if not p["conds"] or any(not (c >= 1.0 and math.isfinite(c)) for c in p["conds"]):
+        raise ParameterError(f"conds must be condition numbers >= 1, got {p['conds']}")
     ms = list(range(1, int(p["m_max"]) + 1))
     ds = list(range(1, int(p["d_max"]) + 1))
     if ctx.quick:
-        ms, ds = ms[:: max(1, len(ms) // 4)], ds[:: max(1, len(ds) // 3)]
-    if min(ms + ds) < 1:
-        raise ValueError("m_max and d_max must be at least 1")
+        ms, ds = sorted(set(ms[::3] + ms[-1:])), sorted(set(ds[::3] + ds[-1:]))
     return list(grid(ms, ds, list(p["conds"]), lambda i: ctx.rng(i)))
 
 
@@ -212,7 +215,7 @@ def empirical_hessian(ctx: CheckContext) -> CheckResult:
 def _alphas(ctx: CheckContext) -> list[float]:
     alphas = [float(a) for a in ctx.params["alphas"]]
     if any(not (a > 0 and math.isfinite(a)) for a in alphas):
-        raise ValueError(f"alphas must be positive, got {alphas}")
+        raise ParameterError(f"alphas must be positive, got {alphas}")
     return alphas
 
 

@@ -1,0 +1,123 @@
+"""The report: escaped text, no external resources, atomic and concurrent writes, determinism."""
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from crosscheck.cli import main
+from crosscheck.report.serialize import VOLATILE_KEYS
+
+HOSTILE = '<script>alert(1)</script> and "><img src=x onerror=alert(2)>'
+CLAIM = '''
+[[claim]]
+id = "hostile"
+title = {title}
+source = "S"
+statement = {statement}
+notes = {statement}
+checks = ["hypothesis-alpha-positive-needed", "regularized-posdef"]
+[claim.expect]
+lambda_min = "alpha"
+alpha_multiplicity = "(m - 1) * d"
+[claim.params.regularized-posdef]
+m_max = 3
+d_max = 2
+'''
+
+
+def _ledger(tmp_path, title="T", statement="S"):
+    p = tmp_path / "claims.toml"
+    p.write_text(CLAIM.format(title=json.dumps(title), statement=json.dumps(statement)), encoding="utf-8")
+    return p
+
+
+def _verify(tmp_path, ledger, out, *extra):
+    return main(["verify", "--claims", str(ledger), "--out", str(out), "--quiet", "--quick", "--lean-dir", str(tmp_path / "nolean"), *extra])
+
+
+def test_hostile_ledger_text_is_escaped(tmp_path):
+    out = tmp_path / "r"
+    _verify(tmp_path, _ledger(tmp_path, title=HOSTILE, statement=HOSTILE), out)
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&#34;&gt;&lt;img src=x onerror=alert(2)&gt;" in html
+
+
+def test_hostile_lean_docstring_is_escaped(tmp_path):
+    lean = tmp_path / "lean"
+    (lean / "P").mkdir(parents=True)
+    (lean / "lean-toolchain").write_text("leanprover/lean4:v4.24.0\n")
+    (lean / "P" / "A.lean").write_text(f"namespace NeuralLandscapes\n/-- {HOSTILE} -/\ntheorem t : True := trivial\nend NeuralLandscapes\n")
+    ledger = tmp_path / "claims.toml"
+    ledger.write_text(CLAIM.format(title='"T"', statement='"S"').replace('source = "S"', 'source = "S"\nlean = ["NeuralLandscapes.t"]'))
+    out = tmp_path / "r"
+    main(["verify", "--claims", str(ledger), "--out", str(out), "--quiet", "--quick", "--lean-dir", str(lean), "--lean", "skip"])
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+
+
+def test_page_loads_nothing_external(tmp_path):
+    out = tmp_path / "r"
+    _verify(tmp_path, _ledger(tmp_path), out)
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "Content-Security-Policy" in html
+    srcs = re.findall(r'(?:src|href)="([^"]*)"', html)
+    assert srcs, "expected figures and links"
+    for s in srcs:
+        assert s.startswith(("data:", "#", "results.json", "junit.xml", "../", "lean")) or not re.match(r"^[a-z]+://", s), s
+    assert "<link" not in html and "<script" not in html
+
+
+def _stable(data):
+    if isinstance(data, dict):
+        return {k: _stable(v) for k, v in data.items() if k not in VOLATILE_KEYS}
+    if isinstance(data, list):
+        return [_stable(x) for x in data]
+    return data
+
+
+def test_same_seed_same_results(tmp_path):
+    ledger = _ledger(tmp_path)
+    _verify(tmp_path, ledger, tmp_path / "a", "--seed", "11")
+    _verify(tmp_path, ledger, tmp_path / "b", "--seed", "11")
+    _verify(tmp_path, ledger, tmp_path / "c", "--seed", "12")
+    a, b, c = (json.loads((tmp_path / x / "results.json").read_text()) for x in "abc")
+    assert _stable(a) == _stable(b)
+    assert a["seed"] == 11 and a["environment"]["seed"] == 11
+    assert _stable(a) != _stable(c)
+    assert a["environment"]["numpy"] and a["environment"]["git_commit"]
+
+
+def test_failed_write_leaves_previous_report(tmp_path, monkeypatch):
+    out = tmp_path / "r"
+    ledger = _ledger(tmp_path)
+    _verify(tmp_path, ledger, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("crosscheck.report.write.render_html", boom)
+    with pytest.raises(RuntimeError):
+        _verify(tmp_path, ledger, out, "--seed", "99")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not list(tmp_path.glob(".r.tmp-*")) and not list(tmp_path.glob(".r.old-*"))
+
+
+def test_concurrent_runs_leave_one_complete_report(tmp_path):
+    ledger = _ledger(tmp_path)
+    out = tmp_path / "r"
+    cmd = [sys.executable, "-m", "crosscheck", "verify", "--claims", str(ledger), "--out", str(out), "--quiet", "--quick", "--lean-dir", str(tmp_path / "nolean")]
+    procs = [subprocess.Popen([*cmd, "--seed", str(s)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for s in (1, 2, 3)]
+    for p in procs:
+        assert p.wait(timeout=300) == 0, p.stderr.read().decode()
+    data = json.loads((out / "results.json").read_text())
+    assert data["seed"] in (1, 2, 3)
+    html = (out / "index.html").read_text()
+    assert f"seed {data['seed']}" in html  # the HTML and the JSON come from the same run
+    assert html.rstrip().endswith("</html>")
+    assert not list(tmp_path.glob(".r.tmp-*")) and not list(tmp_path.glob(".r.old-*"))
