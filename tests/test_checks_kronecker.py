@@ -82,3 +82,13 @@ def test_a_crashing_check_is_an_error_not_a_pass():
 
 def test_quick_mode_runs_fewer_cases():
     assert run("kronecker-kernel-dim", quick=True).cases < run("kronecker-kernel-dim", quick=False).cases
+
+
+def test_nan_is_an_error_never_a_verdict():
+    from crosscheck.checks.base import CheckContext, Recorder
+
+    rec = Recorder(CheckContext(seed=0, params={}, expect={}))
+    rec.compare("q", "case-1", float("nan"), 1.0, rtol=0.1)
+    rec.compare("q", "case-2", 1.0, 1.0, rtol=0.1)
+    res = rec.result("x", "ok", "bad")
+    assert res.status == "error" and "non-finite" in res.summary and "case-1" in res.summary

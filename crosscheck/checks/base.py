@@ -148,6 +148,7 @@ class Recorder:
         self.failures: list[Comparison] = []
         self.worst: Comparison | None = None
         self._worst_ratio = -1.0
+        self.nonfinite: list[str] = []
 
     def compare(
         self, quantity: str, case: str, measured: float, expected: float, rtol: float | None = None, atol: float | None = None
@@ -167,21 +168,22 @@ class Recorder:
         return self.compare(quantity, case, measured, self.ctx.expected(quantity, **variables))
 
     def record(self, c: Comparison) -> None:
+        if not (math.isfinite(c.measured) and math.isfinite(c.expected)):
+            # a NaN/inf is a broken computation, not evidence against the claim
+            self.nonfinite.append(f"{c.case}: {c.quantity} measured {c.measured!r}, expected {c.expected!r}")
+            return
         if not c.ok and len(self.failures) < self.MAX_FAILURES:
             self.failures.append(c)
         ratio = c.error / c.allowed if c.allowed > 0 else (0.0 if c.error == 0 else math.inf)
-        if not math.isfinite(c.measured):
-            ratio = math.inf
         if ratio > self._worst_ratio:
             self._worst_ratio, self.worst = ratio, c
-
-    @property
-    def n_failed(self) -> int:
-        return sum(1 for _ in self.failures)
 
     def result(self, check_id: str, summary_pass: str, summary_fail: str, **fields: Any) -> CheckResult:
         status = fields.pop("status", PASS if not self.failures else FAIL)
         summary = summary_pass if status == PASS else summary_fail
+        if self.nonfinite:
+            status = ERROR
+            summary = f"non-finite value in {len(self.nonfinite)} comparison(s), e.g. {self.nonfinite[0]}"
         return CheckResult(
             check_id=check_id,
             status=status,
