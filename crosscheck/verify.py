@@ -8,7 +8,7 @@ import platform
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
@@ -17,7 +17,7 @@ from crosscheck.checks import registry, run_check
 from crosscheck.checks.base import CONTROL, CheckContext, CheckResult, resolve_params
 from crosscheck.claims import Claim, Ledger, load_ledger
 from crosscheck.lean.stage import run_lean_stage
-from crosscheck.lean.witness import DeclWitness, LeanStage, claim_state
+from crosscheck.lean.witness import DeclWitness, LeanStage, claim_state, statement_diff
 from crosscheck.verdict import BAD_VERDICTS, combine, describe, numerics_state
 
 DEFAULT_SEED = 20240607
@@ -33,6 +33,18 @@ class ClaimVerdict:
     lean: tuple[DeclWitness, ...]
     evidence: tuple[CheckResult, ...]
     controls: tuple[CheckResult, ...]
+
+    @property
+    def recorded(self) -> str | None:
+        return self.claim.recorded_verdict
+
+    @property
+    def fails_run(self) -> bool:
+        """A bad verdict fails the run unless the ledger records it as a known finding; a recorded finding
+        that no longer holds also fails the run, so the ledger is kept true."""
+        if self.recorded is not None:
+            return self.verdict != self.recorded
+        return self.verdict in BAD_VERDICTS
 
 
 @dataclass(frozen=True)
@@ -107,6 +119,15 @@ def run_claim_checks(
     return evidence, controls
 
 
+def _with_recorded_diff(w: DeclWitness, recorded: str | None) -> DeclWitness:
+    """Where the ledger records the statement text, show drift as a diff of the statements."""
+    if recorded is None or w.decl is None or " ".join(recorded.split()) == w.decl.statement:
+        return w
+    if not any("statement drift" in p for p in (*w.problems, w.reason)):
+        return w
+    return replace(w, statement_diff=statement_diff(recorded, w.decl))
+
+
 def verify(
     claims_path: str | Path,
     *,
@@ -139,13 +160,13 @@ def verify(
     verdicts = []
     for c in claims:
         evidence, controls = run_claim_checks(c, seed, progress, quick)
-        wit = [lean.decls[n] for n in c.lean]
+        wit = [_with_recorded_diff(lean.decls[n], c.statements.get(n)) for n in c.lean]
         lstate = claim_state(wit) if c.lean else None
         nstate = numerics_state(evidence, controls)
         v = combine(lstate, nstate)
         verdicts.append(ClaimVerdict(c, v, describe(v, lstate), lstate, nstate, tuple(wit), tuple(evidence), tuple(controls)))
     t2 = time.perf_counter()
-    bad = any(v.verdict in BAD_VERDICTS for v in verdicts)
+    bad = any(v.fails_run for v in verdicts)
     lean_required_missing = lean_mode == "require" and not lean.ran
     exit_code = 1 if (bad or lean_required_missing) else 0
     root = Path(claims_path).resolve().parent

@@ -139,3 +139,21 @@ def test_check_bad_parameters_exit_2_with_reason(capsys, root, argv, message):
 def test_check_wrong_claim_exits_1(tmp_path, capsys):
     path = ledger(tmp_path, CLAIM.format(id="wrong", statement="s", mult="(m - 2) * d"))
     assert main(["check", "regularized-alpha-multiplicity", "--claims", str(path), "--set", "m_max=3", "--set", "d_max=2", "--quiet"]) == 1
+
+
+def test_recorded_finding_is_shown_but_does_not_fail_the_run(tmp_path):
+    wrong = CLAIM.format(id="wrong", statement="s", mult="(m - 2) * d").replace('source = "Theorem 7.6(i)"', 'source = "Theorem 7.6(i)"\nrecorded_verdict = "contradicted"')
+    code, out = verify(tmp_path, ledger(tmp_path, wrong))
+    assert code == 0
+    c = results(out)["claims"][0]
+    assert c["verdict"] == "contradicted" and c["recorded_verdict"] == "contradicted" and c["fails_run"] is False
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "known finding, recorded in the ledger" in html
+
+
+def test_recorded_finding_that_no_longer_holds_fails_the_run(tmp_path):
+    now_true = CLAIM.format(id="fixed", statement="s", mult="(m - 1) * d").replace('source = "Theorem 7.6(i)"', 'source = "Theorem 7.6(i)"\nrecorded_verdict = "contradicted"')
+    code, out = verify(tmp_path, ledger(tmp_path, now_true))
+    assert code == 1
+    assert results(out)["claims"][0]["fails_run"] is True
+    assert "this changed" in (out / "index.html").read_text(encoding="utf-8")

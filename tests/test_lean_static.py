@@ -58,6 +58,16 @@ def test_declarations_with_namespaces_docstrings_and_ranges(pkg):
     assert names["NeuralLandscapes.helper"].docstring == "a helper"
 
 
+def test_hatch_in_executable_root_is_not_a_library_hatch(pkg):
+    (pkg / "lakefile.toml").write_text('name = "P"\n[[lean_exe]]\nname = "dump"\nroot = "Tools.Dump"\n')
+    (pkg / "Tools").mkdir()
+    (pkg / "Tools" / "Dump.lean").write_text("unsafe def main : IO Unit := pure ()\n")
+    s = scan(pkg)
+    assert [h.word for h in s.hatches] == ["unsafe"] and s.library_hatches == ()
+    (pkg / "NeuralLandscapes" / "Basic.lean").write_text(SOURCE.replace("def helper", "unsafe def helper"))
+    assert [h.file for h in scan(pkg).library_hatches] == ["NeuralLandscapes/Basic.lean"]
+
+
 def test_clean_source_has_no_hatches_and_skips_lake(pkg):
     s = scan(pkg)
     assert s.hatches == ()
@@ -120,7 +130,8 @@ def _project_names(root):
 def test_project_lean_package_is_clean_and_matches_ledger(root):
     ledger, names = _project_names(root)
     s = scan(root / "lean")
-    assert s.hatches == (), s.hatches
+    assert s.library_hatches == (), s.library_hatches
+    assert "DumpDecls.lean" in s.exe_files
     assert names, "the ledger links Lean declarations"
     for cid, n in names:
         fp = ledger.get(cid).fingerprints.get(n)
@@ -156,14 +167,18 @@ def test_planted_sorry_is_caught(tmp_path, root, lean_copy):
 
 def test_changed_statement_is_statement_drift(tmp_path, root, lean_copy):
     f, d = _first_decl_file(lean_copy, "NeuralLandscapes.bilinear_hessian_ker_finrank")
-    text = f.read_text()
-    assert "(m - 1) * d" in text
-    f.write_text(text.replace("(m - 1) * d", "(m - 1) * d + 0", 1))
+    lines = f.read_text().splitlines()
+    body = "\n".join(lines[d.line_start - 1 : d.line_end])
+    assert "(m - 1) * d" in body
+    lines[d.line_start - 1 : d.line_end] = body.replace("(m - 1) * d", "(m - 1) * d + 0", 1).splitlines()
+    f.write_text("\n".join(lines) + "\n")
     code, data = _verify(tmp_path, root, lean_copy)
     assert code == 1
     prop = next(c for c in data["claims"] if c["id"] == "prop-7.4")
     assert prop["verdict"] == "Lean failed"
-    assert any("statement drift" in w["reason"] for w in prop["lean"])
+    drifted = [w for w in prop["lean"] if "statement drift" in w["reason"]]
+    assert [w["name"] for w in drifted] == ["NeuralLandscapes.bilinear_hessian_ker_finrank"]
+    assert "+ 0" in drifted[0]["statement_diff"]  # the ledger records the statement: a real diff is shown
 
 
 def test_deleted_lean_file_is_caught(tmp_path, root, lean_copy):

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from crosscheck.lean import static
-from crosscheck.lean.toolchain import discover
-from crosscheck.lean.witness import LeanStage, static_witness
+from crosscheck.lean.toolchain import discover, search_path
+from crosscheck.lean.witness import FAILED, DeclWitness, LeanStage, static_witness
 
 MODES = ("auto", "require", "skip")
 
@@ -22,7 +22,10 @@ def run_lean_stage(
     progress: Callable[[str], None] = lambda _m: None,
     path: str | None = None,
 ) -> LeanStage:
-    """``names`` maps each Lean name in the ledger to its recorded fingerprint (or None)."""
+    """``names`` maps each Lean name in the ledger to its recorded fingerprint (or None).
+
+    ``path`` (else ``$CROSSCHECK_LEAN_PATH``) replaces ``$PATH`` when looking for ``lake``/``lean`` and is
+    put first on the PATH of every subprocess the driver starts."""
     if mode not in MODES:
         raise ValueError(f"lean mode: must be one of {MODES}, got {mode!r}")
     lean_dir = Path(lean_dir)
@@ -31,12 +34,21 @@ def run_lean_stage(
         why = "not run — --lean=skip"
         tc = None
     else:
+        path = search_path(path)
         tc = discover(lean_dir, path=path)
         why = "not run — no Lean toolchain found" if not tc.found else None
+        if why and (tc.lake or tc.lean):  # half a toolchain: say which half
+            have, miss = ("lake", "lean") if tc.lake else ("lean", "lake")
+            why += f" ({have} at {tc.lake or tc.lean}, but no {miss})"
     if why is None:
         from crosscheck.lean.driver import run_driver  # only when a toolchain exists
 
-        return run_driver(lean_dir, names, mode, tc, scan, out_dir=out_dir, timeout=timeout, progress=progress)
+        try:
+            return run_driver(lean_dir, names, mode, tc, scan, out_dir=out_dir, timeout=timeout, progress=progress, path=path)
+        except Exception as exc:  # a bug in the driver must not become a traceback: every declaration fails
+            why = f"internal error in the Lean driver ({type(exc).__name__}: {exc}); please report it"
+            decls = {n: DeclWitness(n, FAILED, why, scan.find(n), fp) for n, fp in names.items()}
+            return LeanStage(mode, False, f"failed — {why}", decls, scan, toolchain=tc.as_dict())
     decls = {n: static_witness(scan, n, fp, why) for n, fp in names.items()}
-    toolchain = {} if tc is None else {"lake": tc.lake, "lean": tc.lean, "pinned": tc.pinned}
+    toolchain = {} if tc is None else tc.as_dict()
     return LeanStage(mode, False, why, decls, scan, toolchain=toolchain)

@@ -5,7 +5,9 @@ namespaces, statement text, docstring, line range) and every escape hatch (``sor
 ``native_decide``, an ``axiom`` declaration, ``unsafe``, ``debug.skipKernelTC``) outside comments and
 strings. Nothing here is a proof check: a clean static scan is labelled *unverified* in the report.
 
-The **fingerprint** of a statement is ``sha256`` of its tokens (identifiers, numbers, single symbols)
+The **statement** of a theorem or lemma is its signature (binders and type, up to ``:=``); of a definition
+(``def``, ``abbrev``, ``structure``, …) it is the signature *and* the body, since a definition's meaning is its
+body. The **fingerprint** of a statement is ``sha256`` of its tokens (identifiers, numbers, single symbols)
 joined by one space, so it ignores whitespace, line breaks and comments but not any change of a token.
 """
 
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DECL_KINDS = ("theorem", "lemma", "def", "abbrev", "instance", "structure", "class", "inductive", "axiom", "opaque", "example")
+DEFINING_KINDS = ("def", "abbrev", "structure", "class", "inductive", "instance", "opaque")
 MODIFIERS = ("private", "protected", "noncomputable", "partial", "unsafe", "nonrec")
 _DECL_RE = re.compile(
     r"^[ \t]*(?:@\[[^\]\n]*\][ \t\n]*)*((?:(?:%s)[ \t]+)*)(%s)\b[ \t]*([^\s:(\[{⦃]*)" % ("|".join(MODIFIERS), "|".join(DECL_KINDS)),
@@ -62,6 +65,13 @@ class StaticScan:
     decls: tuple[LeanDecl, ...]
     hatches: tuple[Hatch, ...]
     errors: tuple[str, ...] = ()
+    exe_files: tuple[str, ...] = ()  # roots of `lean_exe` targets: tools, not part of the library
+
+    @property
+    def library_hatches(self) -> tuple[Hatch, ...]:
+        """Hatches in the library's files (an executable such as the dump program may need ``unsafe``
+        for Lean's meta API; no proof can depend on it)."""
+        return tuple(h for h in self.hatches if h.file not in self.exe_files)
 
     def find(self, name: str) -> LeanDecl | None:
         for d in self.decls:
@@ -164,7 +174,8 @@ def scan_file(path: Path, root: Path) -> tuple[list[LeanDecl], list[Hatch]]:
         ns_next = [s for s, w, mm in events if s > pos and w == "ns"]
         end = min(nxt + ns_next + [len(text)])
         body = text[m.end() : end]
-        stmt_end = _statement_end(body)
+        # a theorem's meaning is its statement; a definition's is its signature *and* its body
+        stmt_end = len(body) if kind in DEFINING_KINDS else _statement_end(body)
         statement = " ".join(body[:stmt_end].split())
         doc = None
         for doc_end, doc_text in docs.items():
@@ -198,6 +209,25 @@ def _statement_end(body: str) -> int:
     return len(body)
 
 
+def exe_roots(root: Path) -> tuple[str, ...]:
+    """Files of the ``lean_exe`` roots declared in ``lakefile.toml`` (``root = "DumpDecls"`` →
+    ``DumpDecls.lean``; default root is the exe's name). Empty when there is no readable lakefile.toml."""
+    import tomllib
+
+    try:
+        data = tomllib.loads((root / "lakefile.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ()
+    exes = data.get("lean_exe", [])
+    out = []
+    for exe in exes if isinstance(exes, list) else []:
+        if isinstance(exe, dict):
+            mod = str(exe.get("root", exe.get("name", "")))
+            if mod:
+                out.append(mod.replace(".", "/") + ".lean")
+    return tuple(out)
+
+
 def scan(root: str | Path) -> StaticScan:
     """Scan every ``.lean`` file under ``root`` (skipping ``.lake`` and ``build``)."""
     r = Path(root)
@@ -213,4 +243,4 @@ def scan(root: str | Path) -> StaticScan:
             continue
         decls += d
         hatches += h
-    return StaticScan(str(r), tuple(str(f.relative_to(r)) for f in files), tuple(decls), tuple(hatches), tuple(errors))
+    return StaticScan(str(r), tuple(str(f.relative_to(r)) for f in files), tuple(decls), tuple(hatches), tuple(errors), exe_roots(r))

@@ -48,10 +48,11 @@ class LeanStage:
     log_tail: str = ""
 
 
-def statement_diff(old_fp: str | None, decl: LeanDecl | None, recorded_statement: str | None = None) -> str | None:
-    if decl is None or recorded_statement is None:
-        return None
-    return "\n".join(difflib.unified_diff([recorded_statement], [decl.statement], "ledger", "source", lineterm=""))
+def statement_diff(recorded_statement: str, decl: LeanDecl) -> str:
+    """A word-level unified diff of the statement recorded in the ledger against the current source."""
+    old = " ".join(recorded_statement.split()).replace(") (", ")\n(").replace(" : ", "\n: ").splitlines()
+    new = decl.statement.replace(") (", ")\n(").replace(" : ", "\n: ").splitlines()
+    return "\n".join(difflib.unified_diff(old, new, "ledger", "source", lineterm=""))
 
 
 def static_problems(scan: StaticScan, name: str, expected_fp: str | None) -> tuple[LeanDecl | None, list[str]]:
@@ -66,7 +67,7 @@ def static_problems(scan: StaticScan, name: str, expected_fp: str | None) -> tup
     own = scan.hatches_in(decl)
     for h in own:
         problems.append(f"uses {h.word} ({h.file}:{h.line})")
-    for h in scan.hatches:
+    for h in scan.library_hatches:
         if h not in own:
             problems.append(f"package contains {h.word} at {h.file}:{h.line} (may be used by this proof)")
     if decl.kind == "axiom":

@@ -90,6 +90,7 @@ def render_html(result, root: str | Path = ".", lean_href: str = "../lean") -> s
         n_claims=len(result.claims),
         counts=ordered,
         exit_code=result.exit_code,
+        n_known=sum(1 for v in result.claims if v.recorded and not v.fails_run),
         lean=data["lean"],
         scan=data["lean"]["static_scan"],
         lean_required_missing=result.options.get("lean_required_but_not_run", False),

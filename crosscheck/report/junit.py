@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from crosscheck.verdict import BAD_VERDICTS
-
 
 def junit_xml(result) -> bytes:
     suite = ET.Element("testsuite", name="crosscheck")
@@ -14,9 +12,13 @@ def junit_xml(result) -> bytes:
         cls = f"crosscheck.claim.{v.claim.id}"
         tc = ET.SubElement(suite, "testcase", classname=cls, name=f"verdict: {v.claim.title}", time="0")
         n += 1
-        if v.verdict in BAD_VERDICTS:
+        if v.fails_run:
             failures += 1
-            ET.SubElement(tc, "failure", message=f"{v.verdict}: {v.explanation}").text = "\n".join(w.reason for w in v.lean)
+            what = f"recorded as {v.recorded}, now {v.verdict}" if v.recorded else f"{v.verdict}: {v.explanation}"
+            ET.SubElement(tc, "failure", message=what).text = "\n".join(w.reason for w in v.lean)
+        elif v.recorded:
+            skipped += 1
+            ET.SubElement(tc, "skipped", message=f"known finding: {v.verdict} (recorded in the ledger)")
         elif v.verdict in ("not run", "inconclusive"):
             skipped += 1
             ET.SubElement(tc, "skipped", message=f"{v.verdict}: {v.explanation}")

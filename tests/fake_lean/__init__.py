@@ -1,0 +1,1 @@
+"""Stand-in Lean toolchain and a tiny Lean package for the driver tests."""

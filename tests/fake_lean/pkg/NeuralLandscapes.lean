@@ -1,0 +1,2 @@
+import NeuralLandscapes.Basic
+import NeuralLandscapes.Other

@@ -1,0 +1,5 @@
+namespace NeuralLandscapes
+
+theorem other_fact : True := trivial
+
+end NeuralLandscapes
