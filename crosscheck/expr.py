@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import warnings
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
@@ -61,7 +62,9 @@ def parse(text: str | int | float) -> Expr:
     if len(text) > _MAX_LEN:
         raise ExprError(f"expression longer than {_MAX_LEN} characters")
     try:
-        tree = ast.parse(text.strip(), mode="eval").body
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)  # e.g. "1e" : reported as our error below
+            tree = ast.parse(text.strip(), mode="eval").body
     except SyntaxError as exc:
         raise ExprError(f"cannot parse {text!r}: {exc.msg}") from None
     names: set[str] = set()

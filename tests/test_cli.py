@@ -157,3 +157,25 @@ def test_recorded_finding_that_no_longer_holds_fails_the_run(tmp_path):
     assert code == 1
     assert results(out)["claims"][0]["fails_run"] is True
     assert "this changed" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_tolerance_set_too_tight_is_caught(tmp_path):
+    """Mutation: finite differences cannot reach 1e-15 relative accuracy, so a claim with that tolerance
+    must come out contradicted (the suite can fail on its own tolerances)."""
+    claim = '''
+[[claim]]
+id = "tight"
+title = "Hessian is Kronecker"
+source = "S"
+statement = "s"
+checks = ["empirical-hessian-is-kronecker"]
+[claim.params.empirical-hessian-is-kronecker]
+m_max = 2
+d_max = 2
+rtol_fd = 1e-15
+'''
+    code, out = verify(tmp_path, ledger(tmp_path, claim))
+    assert code == 1
+    c = results(out)["claims"][0]
+    assert c["verdict"] == "contradicted"
+    assert {f["quantity"] for f in c["checks"][0]["failures"]} == {"fd_rel_error"}
