@@ -132,11 +132,12 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     out = write_reports(result, args.out, root=Path(args.claims).resolve().parent, extra_files=extra)
     counts = ", ".join(f"{n} {k}" for k, n in result.counts().items())
     print(f"crosscheck: {len(result.claims)} claim(s): {counts}. Lean: {result.lean.summary}.")
+    width = max((len(v.claim.id) for v in result.claims), default=10) + 2
     for v in result.claims:
         note = ""
         if v.recorded:
             note = "  [known finding, recorded in the ledger]" if not v.fails_run else f"  [ledger records {v.recorded!r}: CHANGED]"
-        print(f"  {v.claim.id:<24} {v.verdict:<22} {v.explanation}{note}")
+        print(f"  {v.claim.id:<{width}} {v.verdict:<22} {v.explanation}{note}")
     if result.options.get("lean_required_but_not_run"):
         print("crosscheck: --lean=require, but Lean did not run: failing.", file=sys.stderr)
     print(f"crosscheck: report written to {out / 'index.html'} (exit code {result.exit_code})")

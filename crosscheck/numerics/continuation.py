@@ -1,0 +1,294 @@
+"""Pseudo-arclength continuation of ``F(u, λ) = 0`` and Newton on the extended (Moore–Spence) system.
+
+For ``F : ℝⁿ × ℝ → ℝⁿ`` with Jacobians ``F_u`` (n × n) and ``F_λ`` (n), a solution curve ``x(s) = (u, λ)(s)``
+is followed by
+
+* **tangent**: ``t`` solves ``[F_u F_λ; t_prevᵀ] t = [0; 1]``, normalised, oriented along ``t_prev``;
+* **predictor**: ``x̂ = x + s·t``;
+* **corrector**: Newton on ``[F(x); tᵀ(x − x̂)] = 0`` with the bordered Jacobian ``[F_u F_λ; tᵀ]``, until
+  ``‖F‖₂ ≤ tol`` (every accepted point satisfies it; the residual is stored);
+* **step control**: a step is rejected (and halved) when Newton needs more than ``max_newton`` iterations
+  or contracts poorly (``‖δ_{k+1}‖ > max_contraction·‖δ_k‖``), when the corrector moves farther than ``max_correction·s`` from the predictor, or when the tangent turns by
+  more than ``max_angle`` radians — the safeguards that keep the corrector from jumping to another branch.
+  After an easy step (≤ 3 iterations) the step grows by ``grow`` up to ``s_max``. A step across which the
+  test function (monitor column 0) changes sign is retried with smaller steps until ``s ≤ event_step``,
+  so sign changes are bracketed tightly and a large step cannot carry the run past a fold onto a
+  neighbouring branch unnoticed.
+
+The bordered Jacobian stays regular at simple folds, where ``F_u`` is singular but ``[F_u F_λ]`` has full
+rank, so the curve is followed around a fold (λ then decreases; ``tλ`` changes sign).
+
+Singular points on the curve are solved for in :mod:`crosscheck.numerics.singular`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+Vec = np.ndarray
+Monitor = Callable[[np.ndarray, float, np.ndarray], tuple[float, ...]]
+
+
+@dataclass(frozen=True)
+class System:
+    """``F(u, λ)`` and its derivatives. ``jac_u_dir(u, λ, φ)`` is the matrix ``δ ↦ F_uu[φ, δ]`` and
+    ``jac_u_lam_vec(u, λ, φ)`` the vector ``(∂_λ F_u) φ``; both are needed only by :func:`solve_singular_point`."""
+
+    residual: Callable[[Vec, float], Vec]
+    jac_u: Callable[[Vec, float], np.ndarray]
+    jac_lam: Callable[[Vec, float], Vec]
+    jac_u_dir: Callable[[Vec, float, Vec], np.ndarray] | None = None
+    jac_u_lam_vec: Callable[[Vec, float, Vec], Vec] | None = None
+
+
+@dataclass(frozen=True)
+class ContinuationOptions:
+    """Step control of :func:`continue_branch` (see the module docstring)."""
+
+    s0: float = 0.02
+    s_min: float = 1e-7
+    s_max: float = 0.1
+    tol: float = 1e-10
+    max_newton: int = 8
+    max_correction: float = 0.5
+    max_contraction: float = 0.5
+    max_angle: float = 0.3
+    grow: float = 1.5
+    max_steps: int = 2000
+    lam_min: float = -math.inf
+    lam_max: float = math.inf
+    stop_after_sign_change: int | None = None  # stop this many points after the first sign change of monitor[0]
+    event_step: float | None = 2e-3  # a step over which monitor[0] changes sign is retried until s <= event_step
+
+    def __post_init__(self) -> None:
+        for name in ("s0", "s_min", "s_max", "tol", "grow", "max_angle"):
+            val = getattr(self, name)
+            if not (math.isfinite(val) and val > 0):
+                raise ValueError(f"{name}: must be a positive finite number, got {val!r}")
+        if self.s_min > self.s_max:
+            raise ValueError(f"s_min: must not exceed s_max = {self.s_max}, got {self.s_min}")
+        if self.max_newton < 1:
+            raise ValueError(f"max_newton: must be at least 1, got {self.max_newton}")
+
+
+@dataclass(frozen=True)
+class Branch:
+    """Accepted points of a continuation run, in order; ``status`` says why it stopped."""
+
+    u: np.ndarray  # (k, n)
+    lam: np.ndarray  # (k,)
+    tangent: np.ndarray  # (k, n + 1), unit, oriented along the run
+    residual: np.ndarray  # (k,) ‖F‖₂ at each accepted point
+    monitor: np.ndarray  # (k, p) monitor values (column 0 is the test function)
+    newton_iters: np.ndarray  # (k,)
+    status: str
+    rejected: int
+    evaluations: int = 0  # Jacobian factorizations
+
+    def sign_changes(self, col: int = 0) -> list[int]:
+        """Indices i with ``monitor[i, col]`` and ``monitor[i+1, col]`` of strictly opposite sign (or
+        ``monitor[i+1, col] == 0``)."""
+        t = self.monitor[:, col]
+        return [i for i in range(len(t) - 1) if t[i] * t[i + 1] < 0 or (t[i] != 0 and t[i + 1] == 0)]
+
+    def folds(self) -> list[int]:
+        """Indices i where ``dλ/ds`` (the tangent's λ-component) changes sign between i and i+1."""
+        t = self.tangent[:, -1]
+        return [i for i in range(len(t) - 1) if t[i] * t[i + 1] < 0]
+
+
+def _bordered(Fu: np.ndarray, Fl: Vec, t: Vec) -> np.ndarray:
+    n = Fu.shape[0]
+    B = np.empty((n + 1, n + 1))
+    B[:n, :n] = Fu
+    B[:n, n] = Fl
+    B[n, :] = t
+    return B
+
+
+def tangent(system: System, u: Vec, lam: float, direction: Vec, Fu: np.ndarray | None = None) -> Vec:
+    """Unit tangent of the solution curve at (u, λ), oriented so that ``t·direction > 0``
+    (``Fu`` may be passed to reuse an evaluated Jacobian)."""
+    n = u.size
+    rhs = np.zeros(n + 1)
+    rhs[n] = 1.0
+    d = direction / np.linalg.norm(direction)
+    Fu = system.jac_u(u, lam) if Fu is None else Fu
+    t = np.linalg.solve(_bordered(Fu, system.jac_lam(u, lam), d), rhs)
+    t /= np.linalg.norm(t)
+    return t if t @ d > 0 else -t
+
+
+def correct_fixed_lambda(system: System, u: Vec, lam: float, tol: float = 1e-10, max_iter: int = 20) -> tuple[Vec, float, bool]:
+    """Plain Newton on ``F(·, λ) = 0`` at fixed λ; returns (u, ‖F‖, converged)."""
+    u = np.array(u, dtype=float)
+    for _ in range(max_iter + 1):
+        F = system.residual(u, lam)
+        res = float(np.linalg.norm(F))
+        if res <= tol:
+            return u, res, True
+        u = u - np.linalg.solve(system.jac_u(u, lam), F)
+    return u, res, False
+
+
+def _corrector(system: System, xp: Vec, t: Vec, opts: ContinuationOptions) -> tuple[Vec, float, int, bool]:
+    """Newton on ``[F(x); tᵀ(x − x̂)] = 0`` from x̂. Fails on non-convergence and on poor contraction
+    (``‖δ_{k+1}‖ > max_contraction·‖δ_k‖`` while ``‖δ‖`` is not yet negligible), the usual sign that the
+    iterate is heading for another branch rather than converging quadratically to this one."""
+    n = xp.size - 1
+    x = xp.copy()
+    prev = math.inf
+    scale = 1.0 + float(np.linalg.norm(xp))
+    for it in range(opts.max_newton + 1):
+        F = system.residual(x[:n], x[n])
+        res = float(np.linalg.norm(F))
+        if not np.isfinite(res):
+            return x, res, it, False
+        if res <= opts.tol:
+            return x, res, it, True
+        if it == opts.max_newton:
+            break
+        B = _bordered(system.jac_u(x[:n], x[n]), system.jac_lam(x[:n], x[n]), t)
+        rhs = np.append(F, t @ (x - xp))
+        try:
+            delta = np.linalg.solve(B, rhs)
+        except np.linalg.LinAlgError:
+            return x, res, it, False
+        size = float(np.linalg.norm(delta))
+        if size > opts.max_contraction * prev and size > 1e-10 * scale:
+            return x, res, it, False
+        prev = size
+        x = x - delta
+    return x, res, opts.max_newton, False
+
+
+def continue_branch(
+    system: System,
+    u0: Vec,
+    lam0: float,
+    direction: float = 1.0,
+    options: ContinuationOptions | None = None,
+    monitor: Monitor | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Branch:
+    """Follow the solution curve through ``(u0, lam0)`` (which must satisfy ``‖F‖ ≤ tol``; it is first
+    corrected at fixed λ) in the direction of increasing λ (``direction = +1``) or decreasing λ (−1).
+
+    ``monitor(u, λ, F_u)`` returns a tuple of floats stored per point; column 0 is the test function
+    whose sign changes :meth:`Branch.sign_changes` reports. Stops at ``lam_min``/``lam_max`` (the first point
+    beyond is kept), after ``max_steps``, after ``stop_after_sign_change`` points past a sign change, or when
+    the step falls below ``s_min`` (status says which).
+    """
+    opts = options or ContinuationOptions()
+    u0 = np.asarray(u0, dtype=float).ravel()
+    n = u0.size
+    u, res, ok = correct_fixed_lambda(system, u0, lam0, opts.tol)
+    if not ok:
+        raise ValueError(f"u0: not a solution at lam0 = {lam0} (Newton left ‖F‖ = {res:.2e} > tol = {opts.tol:.0e})")
+    hint = np.zeros(n + 1)
+    hint[n] = 1.0 if direction >= 0 else -1.0
+    t = tangent(system, u, lam0, hint)
+    x = np.append(u, lam0)
+    mon = monitor(u, lam0, system.jac_u(u, lam0)) if monitor else ()
+    pts_x, pts_t, pts_r, pts_m, pts_it = [x], [t], [res], [tuple(mon)], [0]
+    s, rejected, evals, status = min(opts.s0, opts.s_max), 0, 0, "max_steps"
+    first_change: int | None = None
+    while len(pts_x) <= opts.max_steps:
+        if s < opts.s_min:
+            status = f"step below s_min at λ = {x[n]:.6g}"
+            break
+        xp = x + s * t
+        xc, res, it, ok = _corrector(system, xp, t, opts)
+        evals += it
+        if ok and np.linalg.norm(xc - xp) > opts.max_correction * s:
+            ok = False
+        if ok:
+            Fu = system.jac_u(xc[:n], xc[n])
+            try:
+                tn = tangent(system, xc[:n], xc[n], t, Fu)
+            except np.linalg.LinAlgError:
+                ok = False
+            else:
+                if math.acos(min(1.0, max(-1.0, float(tn @ t)))) > opts.max_angle:
+                    ok = False
+        if not ok:
+            rejected += 1
+            s *= 0.5
+            continue
+        mon = monitor(xc[:n], xc[n], Fu) if monitor else ()
+        if monitor and opts.event_step is not None and s > opts.event_step and pts_m[-1][0] * mon[0] <= 0 and pts_m[-1][0] != 0:
+            s = max(0.5 * s, opts.event_step)  # bracket the sign change by a short step (event refinement)
+            continue
+        x, t = xc, tn
+        pts_x.append(x)
+        pts_t.append(t)
+        pts_r.append(res)
+        pts_m.append(tuple(mon))
+        pts_it.append(it)
+        if monitor and first_change is None and len(pts_m) >= 2 and pts_m[-2][0] * pts_m[-1][0] <= 0 and pts_m[-2][0] != 0:
+            first_change = len(pts_m) - 1
+        if progress and len(pts_x) % 50 == 0:
+            progress(f"continuation: {len(pts_x)} points, λ = {x[n]:.4f}")
+        if x[n] > opts.lam_max:
+            status = "reached lam_max"
+            break
+        if x[n] < opts.lam_min:
+            status = "reached lam_min"
+            break
+        if first_change is not None and opts.stop_after_sign_change is not None:
+            if len(pts_x) - 1 - first_change >= opts.stop_after_sign_change:
+                status = "stopped after sign change"
+                break
+        if it <= 3:
+            s = min(s * opts.grow, opts.s_max)
+    X = np.array(pts_x)
+    M = np.array(pts_m, dtype=float) if monitor else np.zeros((len(pts_x), 0))
+    return Branch(X[:, :n], X[:, n], np.array(pts_t), np.array(pts_r), M, np.array(pts_it), status, rejected, evals)
+
+
+def point_along(system: System, branch: Branch, k: int, sigma: float, tol: float = 1e-10) -> tuple[Vec, float, bool]:
+    """The curve point whose projection on the tangent at point k is ``σ`` (corrector from
+    ``x_k + σ t_k``); returns (x, ‖F‖, converged)."""
+    n = branch.u.shape[1]
+    x0 = np.append(branch.u[k], branch.lam[k])
+    t = branch.tangent[k]
+    opts = ContinuationOptions(tol=tol, max_newton=12, max_contraction=0.9)
+    x, res, _, ok = _corrector(system, x0 + sigma * t, t, opts)
+    return x, res, ok and x.size == n + 1
+
+
+def refine_monitor_minimum(system: System, branch: Branch, k: int, monitor: Monitor, xtol: float = 1e-4) -> tuple[float, float]:
+    """Refine a sampled interior local minimum ``k`` of monitor column 0 by bounded Brent minimisation over
+    the curve between points k−1 and k+1 (parametrised by the projection on the tangent at k−1, relative
+    tolerance ``xtol`` of that interval). Returns (minimum value, λ there); the sampled value if a corrector
+    fails."""
+    from scipy.optimize import minimize_scalar
+
+    if not 0 < k < len(branch.lam) - 1:
+        raise ValueError(f"k: must index an interior point, got {k}")
+    n = branch.u.shape[1]
+    a = np.append(branch.u[k - 1], branch.lam[k - 1])
+    b = np.append(branch.u[k + 1], branch.lam[k + 1])
+    span = float((b - a) @ branch.tangent[k - 1])
+    best = (float(branch.monitor[k, 0]), float(branch.lam[k]))
+    if span <= 0:
+        return best
+    cache: dict[float, tuple[float, float]] = {}
+
+    def f(sig: float) -> float:
+        x, _, ok = point_along(system, branch, k - 1, sig)
+        if not ok:
+            return math.inf
+        val = float(monitor(x[:n], x[n], system.jac_u(x[:n], x[n]))[0])
+        cache[sig] = (val, float(x[n]))
+        return val
+
+    r = minimize_scalar(f, bounds=(0.0, span), method="bounded", options={"xatol": xtol * span})
+    got = cache.get(r.x)
+    if got is not None and got[0] < best[0]:
+        best = got
+    return best

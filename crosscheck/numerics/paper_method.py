@@ -1,0 +1,64 @@
+"""A replay of the paper's own branch-tracing method, as a diagnostic for where its numbers come from.
+
+The paper traced the branch by warm-started L-BFGS-B in steps of Δλ = 1/400 with finite-difference Hessians.
+This replay does the same: at each grid λ, ``scipy.optimize.minimize(method="L-BFGS-B")`` with the analytic
+gradient and scipy's default tolerances, warm-started from the previous iterate; then the smallest eigenvalue
+of the central-difference Hessian of the gradient (step 1e-5, symmetrised). It stops at the first grid point
+where that eigenvalue is negative and reports the linearly interpolated crossing, together with the gradient
+norms of the iterates it accepted (which, with default tolerances, are not critical points to 1e-10).
+(``benchmarks/bench_continuation.py`` carries its own copy of this baseline, for timing.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import minimize
+
+from crosscheck.numerics import homotopy as hm
+from crosscheck.numerics.homotopy import Homotopy
+
+
+@dataclass(frozen=True)
+class Replay:
+    lambda_star: float | None  # interpolated first crossing of the FD λ₁ below zero (None: none up to lam_max)
+    last_lambda: float  # the last grid λ with FD λ₁ ≥ 0
+    last_w: np.ndarray  # the L-BFGS-B iterate there
+    last_lambda1: float
+    last_lambda2: float
+    grad_norm_median: float
+    grad_norm_max: float
+    points: int
+
+
+def fd_hessian(hp: Homotopy, w: np.ndarray, lam: float, h: float = 1e-5) -> np.ndarray:
+    """Central differences of the analytic gradient, one column per coordinate, symmetrised."""
+    n = w.size
+    H = np.empty((n, n))
+    for i in range(n):
+        e = np.zeros(n)
+        e[i] = h
+        H[:, i] = (hm.grad(hp, w + e, lam) - hm.grad(hp, w - e, lam)) / (2 * h)
+    return 0.5 * (H + H.T)
+
+
+def replay_paper_method(hp: Homotopy, steps: int = 400, lam_max: float = 1.0) -> Replay:
+    """Warm-started L-BFGS-B on the grid ``λ_k = k/steps`` from the λ = 0 minimum, FD-Hessian λ₁ at each."""
+    w = hm.linear_minimum(hp)
+    gn: list[float] = []
+    last = (0.0, w, np.nan, np.nan)
+    star = None
+    for k in range(int(round(lam_max * steps)) + 1):
+        lam = k / steps
+        r = minimize(lambda x: (hm.loss(hp, x, lam), hm.grad(hp, x, lam)), w, jac=True, method="L-BFGS-B")
+        w = r.x
+        gn.append(float(np.linalg.norm(hm.grad(hp, w, lam))))
+        e = np.linalg.eigvalsh(fd_hessian(hp, w, lam))
+        if e[0] < 0:
+            l0, _, e0, _ = last
+            star = float(l0 + (lam - l0) * e0 / (e0 - e[0]))
+            break
+        last = (lam, w.copy(), float(e[0]), float(e[1]))
+    g = np.array(gn)
+    return Replay(star, last[0], last[1], last[2], last[3], float(np.median(g)), float(g.max()), len(gn))
