@@ -51,7 +51,7 @@ CASES = {
     "no-dump-file": (dict(build={"lines": S.OK_BUILD}, dump={"mode": "nofile"}), None, FAILED, "malformed declaration dump: the dump program wrote no file"),
     "mismatch": (dict(lean_version="4.9.0", lake_lean_version="4.9.0", build={"lines": S.OK_BUILD}, dump={"declarations": S.all_decls()}), None, FAILED,
                  "toolchain mismatch: lean 4.9.0 found, but lean/lean-toolchain pins 4.24.0; lake is built for Lean 4.9.0"),
-    "not-run": (None, None, NOT_RUN, "not run — no Lean toolchain found"),
+    "not-run": (None, None, NOT_RUN, "static scan only (unverified)"),
 }
 TIMEOUTS = {"timeout": 2.0}
 VERDICT = {VERIFIED: "confirmed", FAILED: "Lean failed", NOT_RUN: "not run"}
@@ -88,7 +88,7 @@ def test_stage_state(setup, case):
     assert w.state == state, w.reason
     assert fragment in w.reason
     if state == NOT_RUN:
-        assert not stage.ran and stage.summary.startswith("not run")
+        assert not stage.ran and stage.summary == "not run — no Lean toolchain found"
         return
     assert "Traceback" not in w.reason
     log = Path(stage.build["log_path"])

@@ -108,11 +108,11 @@ def test_nested_block_comments_are_stripped():
 def test_static_witness_states(pkg):
     s = scan(pkg)
     fp = s.find("NeuralLandscapes.ker_dim").fingerprint
-    ok = static_witness(s, "NeuralLandscapes.ker_dim", fp, "not run — no Lean toolchain found")
+    ok = static_witness(s, "NeuralLandscapes.ker_dim", fp)
     assert ok.state == NOT_RUN and "unverified" in ok.reason and "statement unchanged" in ok.reason
-    drift = static_witness(s, "NeuralLandscapes.ker_dim", "sha256:0000000000000000", "x")
+    drift = static_witness(s, "NeuralLandscapes.ker_dim", "sha256:0000000000000000")
     assert drift.state == FAILED and "statement drift" in drift.reason
-    missing = static_witness(s, "NeuralLandscapes.ker_dimm", None, "x")
+    missing = static_witness(s, "NeuralLandscapes.ker_dimm", None)
     assert missing.state == FAILED and "did you mean NeuralLandscapes.ker_dim" in missing.reason
 
 
@@ -135,7 +135,7 @@ def test_project_lean_package_is_clean_and_matches_ledger(root):
     assert names, "the ledger links Lean declarations"
     for cid, n in names:
         fp = ledger.get(cid).fingerprints.get(n)
-        w = static_witness(s, n, fp, "not run")
+        w = static_witness(s, n, fp)
         assert w.state == NOT_RUN, w.reason
         assert fp is not None, f"{n}: no fingerprint recorded in claims.toml"
 

@@ -49,6 +49,6 @@ def run_lean_stage(
             why = f"internal error in the Lean driver ({type(exc).__name__}: {exc}); please report it"
             decls = {n: DeclWitness(n, FAILED, why, scan.find(n), fp) for n, fp in names.items()}
             return LeanStage(mode, False, f"failed — {why}", decls, scan, toolchain=tc.as_dict())
-    decls = {n: static_witness(scan, n, fp, why) for n, fp in names.items()}
+    decls = {n: static_witness(scan, n, fp) for n, fp in names.items()}
     toolchain = {} if tc is None else tc.as_dict()
     return LeanStage(mode, False, why, decls, scan, toolchain=toolchain)

@@ -77,14 +77,15 @@ def static_problems(scan: StaticScan, name: str, expected_fp: str | None) -> tup
     return decl, problems
 
 
-def static_witness(scan: StaticScan, name: str, expected_fp: str | None, why_not_run: str) -> DeclWitness:
-    """The witness when Lean did not run: ``failed`` if the source shows a defect, else ``not run``."""
+def static_witness(scan: StaticScan, name: str, expected_fp: str | None) -> DeclWitness:
+    """The witness when Lean did not run: ``failed`` if the source shows a defect, else ``not run``
+    (why Lean did not run is said once, in the stage summary)."""
     decl, problems = static_problems(scan, name, expected_fp)
     if problems:
         return DeclWitness(name, FAILED, "static scan: " + "; ".join(problems), decl, expected_fp, problems=tuple(problems))
     fp_note = "statement unchanged" if expected_fp else "no fingerprint in ledger to compare"
     where = f"{decl.file}:{decl.line_start}–{decl.line_end}"
-    reason = f"{why_not_run}; static scan (unverified, nothing compiled it): present at {where}, no sorry, {fp_note}"
+    reason = f"static scan only (unverified): present at {where}, no sorry, {fp_note}"
     return DeclWitness(name, NOT_RUN, reason, decl, expected_fp)
 
 
