@@ -10,9 +10,14 @@ from crosscheck.numerics.hessian import (
     loss_hessian,
 )
 from crosscheck.numerics.rank import Cluster, RankResult, eigen_cluster, exact_rank, numerical_rank
+from crosscheck.numerics.hvp import loss_hvp
+from crosscheck.numerics.certify import SpectralCertificate, certify_multiplicity
 
 __all__ = [
     "Cluster",
+    "SpectralCertificate",
+    "certify_multiplicity",
+    "loss_hvp",
     "RankResult",
     "eigen_cluster",
     "empirical_covariance",
