@@ -58,7 +58,7 @@ def declJson (n : Name) : CoreM Json := do
   let env ← getEnv
   let some ci := env.find? n | return Json.null
   let kind ← kindOf n ci
-  let type ← MetaM.run' (ppExpr ci.type)
+  let type ← MetaM.run' (Meta.ppExpr ci.type)
   let doc ← findDocString? env n
   let modName ← findModuleOf? n
   let ranges ← findDeclarationRanges? n

@@ -119,7 +119,11 @@ theorem finrank_ker_contractLin_add {v : Fin m → ℝ} (hv : v ≠ 0) :
   have hrn := LinearMap.finrank_range_add_finrank_ker (contractLin (d := d) v)
   rw [LinearMap.range_eq_top.mpr (contractLin_surjective (d := d) hv), finrank_top] at hrn
   simp only [Module.finrank_fintype_fun_eq_card, Fintype.card_prod, Fintype.card_fin] at hrn
-  omega
+  -- `hrn : d + finrank (ker P) = m * d`; the fallback avoids relying on `omega` identifying the
+  -- two `finrank` atoms (whose instance arguments come from different elaborations)
+  first
+    | omega
+    | exact (Nat.add_comm _ _).trans hrn
 
 /-- If `v ≠ 0` and `S` is injective (`S y = 0 → y = 0`), then the kernel of `(v vᵀ) ⊗ S`
 equals the kernel of the contraction `P`. -/
@@ -165,7 +169,9 @@ theorem finrank_ker_bilinearHessian_of_injective {v : Fin m → ℝ}
     Module.finrank ℝ (LinearMap.ker (Matrix.toLin' (bilinearHessian v S))) = (m - 1) * d := by
   rw [ker_toLin'_bilinearHessian hv hS, Nat.sub_one_mul]
   have h := finrank_ker_contractLin_add (d := d) hv
-  omega
+  first
+    | omega
+    | exact Nat.eq_sub_of_add_eq h
 
 /-- **Proposition 7.4 (bilinear flatness), kernel.** If the output weights satisfy `v ≠ 0`
 and `det S ≠ 0`, the Hessian `(v vᵀ) ⊗ S` on the `m * d` first-layer weights has a kernel
@@ -193,7 +199,10 @@ theorem bilinear_hessian_rank {v : Fin m → ℝ} {S : Matrix (Fin d) (Fin d) �
   rw [ker_toLin'_bilinearHessian hv (mulVec_eq_zero_of_det_ne_zero hS)] at hrn
   simp only [Module.finrank_fintype_fun_eq_card, Fintype.card_prod, Fintype.card_fin] at hrn
   have h := finrank_ker_contractLin_add (d := d) hv
-  omega
+  -- `hrn : finrank (range) + finrank (ker P) = m * d` and `h : finrank (ker P) + d = m * d`
+  first
+    | omega
+    | exact Nat.add_right_cancel ((hrn.trans h.symm).trans (Nat.add_comm _ _))
 
 end
 

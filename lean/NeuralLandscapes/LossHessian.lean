@@ -80,8 +80,11 @@ theorem residual_add_smul (x : Fin N → Fin d → ℝ) (y : Fin N → ℝ) (v :
   have h : ∀ j, v j * ((W + t • Δ) j ⬝ᵥ x n) =
       v j * (W j ⬝ᵥ x n) + t * (v j * (Δ j ⬝ᵥ x n)) := by
     intro j
-    rw [Pi.add_apply, Pi.smul_apply, add_dotProduct, smul_dotProduct, smul_eq_mul]
-    ring
+    first
+      | (rw [Pi.add_apply, Pi.smul_apply, add_dotProduct, smul_dotProduct, smul_eq_mul]
+         ring)
+      | (simp only [Pi.add_apply, Pi.smul_apply, add_dotProduct, smul_dotProduct, smul_eq_mul]
+         ring)
   simp only [residual, h, Finset.sum_add_distrib, Finset.mul_sum]
   ring
 
@@ -123,9 +126,12 @@ theorem vecW_lossGrad_dotProduct (x : Fin N → Fin d → ℝ) (y : Fin N → �
       1 / (N : ℝ) * ∑ n, residual x y v W n * ∑ j, v j * (Δ j ⬝ᵥ x n) := by
   rw [vecW_dotProduct_vecW]
   simp only [lossGrad_row_dotProduct, Finset.mul_sum]
+  -- both sides are now double sums `∑ j, ∑ n, _` and `∑ n, ∑ j, _` of the same terms
   first
     | exact Finset.sum_comm
-    | rfl
+    | (rw [Finset.sum_comm]
+       exact Finset.sum_congr rfl fun _ _ => Finset.sum_congr rfl fun _ _ => by ring)
+    | exact Finset.sum_congr rfl fun _ _ => Finset.sum_congr rfl fun _ _ => by ring
 
 /-- The empirical covariance acting on a vector:
 `(Σ̂ u) k = (1 / N) * ∑ n, x n k * (x n ⬝ᵥ u)`. -/

@@ -42,8 +42,10 @@ theorem regularized_hessian_posDef {v : Fin m → ℝ} {S : Matrix (Fin d) (Fin 
     (bilinearHessian v S + α • (1 : Matrix (Fin m × Fin d) (Fin m × Fin d) ℝ)).PosDef := by
   refine ⟨?_, fun z hz => ?_⟩
   · refine Matrix.IsHermitian.add (bilinearHessian_isHermitian v hS.1) ?_
-    rw [Matrix.smul_one_eq_diagonal]
-    exact Matrix.isHermitian_diagonal _
+    first
+      | (rw [Matrix.smul_one_eq_diagonal]
+         exact Matrix.isHermitian_diagonal _)
+      | exact IsSelfAdjoint.smul (IsSelfAdjoint.all α) Matrix.isHermitian_one
   · have hstar : star z = z := funext fun p => star_trivial (z p)
     have h1 : 0 ≤ z ⬝ᵥ (bilinearHessian v S *ᵥ z) := by
       rw [dotProduct_bilinearHessian_mulVec]
@@ -58,8 +60,12 @@ theorem regularized_hessian_posDef {v : Fin m → ℝ} {S : Matrix (Fin d) (Fin 
       rw [hstar, Matrix.one_mulVec] at h
       exact h
     have h3 : 0 < α * (z ⬝ᵥ z) := mul_pos hα h2
-    rw [hstar, Matrix.add_mulVec, dotProduct_add, Matrix.smul_mulVec, Matrix.one_mulVec,
-      dotProduct_smul, smul_eq_mul]
+    first
+      | rw [hstar, Matrix.add_mulVec, dotProduct_add, Matrix.smul_mulVec, Matrix.one_mulVec,
+          dotProduct_smul, smul_eq_mul]
+      | simp only [hstar, Matrix.add_mulVec, dotProduct_add, Matrix.smul_mulVec,
+          Matrix.one_mulVec, dotProduct_smul, smul_eq_mul]
+    -- the goal is now `0 < z ⬝ᵥ (bilinearHessian v S *ᵥ z) + α * (z ⬝ᵥ z)`
     linarith
 
 /-- The `α`-eigenspace of `(v vᵀ) ⊗ S + α I` is the kernel of `(v vᵀ) ⊗ S`. -/
@@ -69,8 +75,12 @@ theorem eigenspace_regularized_eq_ker (v : Fin m → ℝ) (S : Matrix (Fin d) (F
         α =
       LinearMap.ker (Matrix.toLin' (bilinearHessian v S)) := by
   ext z
-  rw [Module.End.mem_eigenspace_iff, LinearMap.mem_ker, Matrix.toLin'_apply,
-    Matrix.toLin'_apply, Matrix.add_mulVec, Matrix.smul_mulVec, Matrix.one_mulVec]
+  first
+    | rw [Module.End.mem_eigenspace_iff, LinearMap.mem_ker, Matrix.toLin'_apply,
+        Matrix.toLin'_apply, Matrix.add_mulVec, Matrix.smul_mulVec, Matrix.one_mulVec]
+    | simp only [Module.End.mem_eigenspace_iff, LinearMap.mem_ker, Matrix.toLin'_apply,
+        Matrix.add_mulVec, Matrix.smul_mulVec, Matrix.one_mulVec]
+  -- the goal is now `bilinearHessian v S *ᵥ z + α • z = α • z ↔ bilinearHessian v S *ᵥ z = 0`
   constructor
   · intro h
     exact add_right_cancel (h.trans (zero_add (α • z)).symm)
