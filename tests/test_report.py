@@ -121,3 +121,10 @@ def test_concurrent_runs_leave_one_complete_report(tmp_path):
     assert f"seed {data['seed']}" in html  # the HTML and the JSON come from the same run
     assert html.rstrip().endswith("</html>")
     assert not list(tmp_path.glob(".r.tmp-*")) and not list(tmp_path.glob(".r.old-*"))
+
+
+def test_method_markup_is_escaped_before_formatting():
+    from crosscheck.report.html import inline_markup
+
+    out = str(inline_markup("uses ``x < y`` and **<b>bold</b>** <script>"))
+    assert out == "uses <code>x &lt; y</code> and <b>&lt;b&gt;bold&lt;/b&gt;</b> &lt;script&gt;"

@@ -11,7 +11,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+import re
+
 import jinja2
+from markupsafe import Markup, escape
 
 from crosscheck.checks import registry
 from crosscheck.report.figures import data_uri
@@ -19,6 +22,15 @@ from crosscheck.report.serialize import result_data
 from crosscheck.verdict import VERDICTS
 
 _TEMPLATES = Path(__file__).with_name("templates")
+
+
+def inline_markup(text: str) -> Markup:
+    """Docstring text for the page: escaped first, then ``code`` and **bold** (RST/Markdown inline) shown
+    as such. Nothing else is interpreted."""
+    safe = str(escape(text))
+    safe = re.sub(r"``(.+?)``", r"<code>\1</code>", safe)
+    safe = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", safe)
+    return Markup(safe)
 
 
 def _fmt(x: Any) -> str:
@@ -62,7 +74,7 @@ def _check_view(r: dict[str, Any], plots: dict[str, Any], root: Path) -> dict[st
         "failures": [_comparison_view(f) for f in r.get("failures", [])],
         "measured_items": _measured_items(r.get("measured", {})),
         "figures": figures,
-        "method": spec.method if spec else "",
+        "method": inline_markup(spec.method) if spec else "",
         "source": source,
     }
 
