@@ -13,7 +13,6 @@ import numpy as np
 import scipy.linalg
 
 from crosscheck.checks.base import (
-    CONTROL,
     FAIL,
     INCONCLUSIVE,
     PASS,
@@ -52,7 +51,7 @@ def _progress(ctx: CheckContext, i: int, n: int) -> None:
         ctx.progress(f"{i}/{n} cases")
 
 
-def _rounding_tol(n: int, norm: float, factor: float = 10.0) -> float:
+def rounding_tol(n: int, norm: float, factor: float = 10.0) -> float:
     """Absolute rounding floor for eigenvalues of an n×n symmetric matrix: ``factor · n · eps · ‖A‖₂``
     (backward-stable eigensolvers perturb eigenvalues by O(n·eps·‖A‖₂))."""
     return factor * n * EPS * norm
@@ -151,7 +150,7 @@ def nonzero_spectrum(ctx: CheckContext) -> CheckResult:
         lam = np.linalg.eigvalsh(kronecker_hessian(c.v, c.sigma))[::-1]
         sig = np.linalg.eigvalsh(c.sigma)[::-1]
         vn2 = float(c.v @ c.v)
-        floor = _rounding_tol(c.m * c.d, float(abs(lam).max()))
+        floor = rounding_tol(c.m * c.d, float(abs(lam).max()))
         for k in range(c.d):
             exp = ctx.expected("nonzero_eigenvalue", vnorm2=vn2, sigma_k=float(sig[k]), m=c.m, d=c.d, k=k)
             rec.compare("nonzero_eigenvalue", f"{c.label} k={k}", lam[k], exp, rtol=ctx.params["rtol"], atol=floor)
@@ -242,7 +241,7 @@ def regularized_posdef(ctx: CheckContext) -> CheckResult:
                 chol_fail.append(f"{c.label} alpha={a:g}")
             lam_min = float(np.linalg.eigvalsh(H)[0])
             if ctx.expected("alpha_multiplicity", m=c.m, d=c.d, alpha=a) > 0:
-                floor = _rounding_tol(c.m * c.d, float(np.linalg.norm(H, 2)))
+                floor = rounding_tol(c.m * c.d, float(np.linalg.norm(H, 2)))
                 rec.compare("lambda_min", f"{c.label} alpha={a:g}", lam_min, ctx.expected("lambda_min", alpha=a, m=c.m, d=c.d), atol=floor, rtol=1e-12)
             rec.cases += 1
         _progress(ctx, i, len(cases))
@@ -278,7 +277,7 @@ def regularized_multiplicity(ctx: CheckContext) -> CheckResult:
         vn2 = float(c.v @ c.v)
         for a in _alphas(ctx):
             lam = np.linalg.eigvalsh(K + a * np.eye(K.shape[0]))
-            tol = _rounding_tol(c.m * c.d, float(abs(lam).max()))
+            tol = rounding_tol(c.m * c.d, float(abs(lam).max()))
             cl = eigen_cluster(lam, a, tol)
             worst_gap = max(worst_gap, cl.gap)
             if cl.gap > ctx.params["gap_max"]:
@@ -294,7 +293,7 @@ def regularized_multiplicity(ctx: CheckContext) -> CheckResult:
     rng = ctx.rng(30_000)
     m, d, a = int(p["spectrum_m"]), int(p["spectrum_d"]), float(p["spectrum_alpha"])
     lam = np.linalg.eigvalsh(kronecker_hessian(make_v(m, "distinct", rng), spd(d, float(p["spectrum_cond"]), rng)) + a * np.eye(m * d))
-    tol = _rounding_tol(m * d, float(abs(lam).max()))
+    tol = rounding_tol(m * d, float(abs(lam).max()))
     inside = np.abs(lam - a) <= tol
     idx = np.arange(1, m * d + 1, dtype=float)
     plot = Plot(
@@ -324,89 +323,3 @@ def regularized_multiplicity(ctx: CheckContext) -> CheckResult:
         certificates={"worst_cluster_gap": worst_gap},
         plots=(plot,),
     )
-
-
-# ---- negative controls: drop one hypothesis, the conclusion must fail -----------------------------
-
-
-def _control_result(check_id: str, rec: Recorder, held: list[str], what: str, **fields) -> CheckResult:
-    """A control passes when the claimed conclusion fails in every case without the hypothesis."""
-    status = PASS if not held and not rec.failures else FAIL
-    return rec.result(
-        check_id,
-        f"hypothesis needed: without it {what} in all {rec.cases} cases",
-        f"conclusion still held in {len(held)} case(s) without the hypothesis"
-        if held
-        else f"{len(rec.failures)} case(s) where the numerics disagree with the known value",
-        status=status,
-        measured={"conclusion_held_in": held[:10]},
-        **fields,
-    )
-
-
-@register(
-    "hypothesis-v-nonzero-needed",
-    title="negative control: v = 0 makes the kernel all of ℝ^{md}",
-    role=CONTROL,
-    defaults={"m_max": 6, "d_max": 4},
-    quantities=("kernel_dim",),
-)
-def control_v_zero(ctx: CheckContext) -> CheckResult:
-    """With v = 0 the matrix is zero, so its kernel is md; the claim's ``kernel_dim`` must then be wrong
-    in every case (d ≥ 1), showing the hypothesis v ≠ 0 is needed."""
-    rec, held = Recorder(ctx), []
-    for m in range(1, int(ctx.params["m_max"]) + 1):
-        for d in range(1, int(ctx.params["d_max"]) + 1):
-            r = numerical_rank(kronecker_hessian(np.zeros(m), spd(d, 10.0, ctx.rng(40_000, m, d))), hermitian=True)
-            kern = m * d - r.rank
-            rec.compare("kernel_dim_v0", f"m={m} d={d}", kern, m * d)
-            if kern == ctx.expected("kernel_dim", m=m, d=d):
-                held.append(f"m={m} d={d}")
-            rec.cases += 1
-    return _control_result("hypothesis-v-nonzero-needed", rec, held, "the kernel is md, not the claimed dimension")
-
-
-@register(
-    "hypothesis-sigma-nonsingular-needed",
-    title="negative control: Σ of rank r < d gives kernel md − r",
-    role=CONTROL,
-    defaults={"m_max": 6, "d_max": 5},
-    quantities=("kernel_dim",),
-)
-def control_sigma_singular(ctx: CheckContext) -> CheckResult:
-    """With v ≠ 0 and Σ of rank r < d, rank((vvᵀ)⊗Σ) = r, so the kernel is md − r ≠ (m−1)d; the
-    claimed ``kernel_dim`` must fail in every case."""
-    rec, held = Recorder(ctx), []
-    for m in range(1, int(ctx.params["m_max"]) + 1):
-        for d in range(2, int(ctx.params["d_max"]) + 1):
-            for r_ in range(0, d):
-                rng = ctx.rng(50_000, m, d, r_)
-                res = numerical_rank(kronecker_hessian(make_v(m, "distinct", rng), spd(d, 10.0, rng, rank=r_)), hermitian=True)
-                kern = m * d - res.rank
-                rec.compare("kernel_dim_singular", f"m={m} d={d} r={r_}", kern, m * d - r_)
-                if kern == ctx.expected("kernel_dim", m=m, d=d):
-                    held.append(f"m={m} d={d} r={r_}")
-                rec.cases += 1
-    return _control_result("hypothesis-sigma-nonsingular-needed", rec, held, "the kernel is md − rank Σ")
-
-
-@register(
-    "hypothesis-alpha-positive-needed",
-    title="negative control: α = 0 is not positive definite (m ≥ 2)",
-    role=CONTROL,
-    defaults={"m_max": 6, "d_max": 4},
-)
-def control_alpha_zero(ctx: CheckContext) -> CheckResult:
-    """With α = 0 and m ≥ 2, ``(vvᵀ)⊗Σ`` has a kernel, so it is not positive definite: Cholesky must fail
-    or λ_min be within rounding of 0."""
-    rec, held = Recorder(ctx), []
-    for m in range(2, int(ctx.params["m_max"]) + 1):
-        for d in range(1, int(ctx.params["d_max"]) + 1):
-            rng = ctx.rng(60_000, m, d)
-            H = kronecker_hessian(make_v(m, "distinct", rng), spd(d, 10.0, rng))
-            lam_min = float(np.linalg.eigvalsh(H)[0])
-            posdef = lam_min > _rounding_tol(m * d, float(np.linalg.norm(H, 2)))
-            if posdef:
-                held.append(f"m={m} d={d} λ_min={lam_min:.2e}")
-            rec.cases += 1
-    return _control_result("hypothesis-alpha-positive-needed", rec, held, "λ_min is 0 (not positive definite)")

@@ -215,7 +215,6 @@ def scan(
     pencil = reduced_pencil(k)
     alphas = np.linspace(alpha_min, alpha_max, int(n_alpha))
     spectra = type_spectra(pencil, alphas, convention)
-    norms = np.max([np.abs(sp).max(axis=1) for sp in spectra], axis=0)
     labels = tuple(c.label for c in pencil.decomposition.components)
     span = alpha_max - alpha_min
     events: list[ZeroEvent] = []
