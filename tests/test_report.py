@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from crosscheck.cli import main
-from crosscheck.report.serialize import VOLATILE_KEYS
+from crosscheck.report.serialize import stable_view
 
 HOSTILE = '<script>alert(1)</script> and "><img src=x onerror=alert(2)>'
 CLAIM = '''
@@ -72,23 +72,15 @@ def test_page_loads_nothing_external(tmp_path):
     assert "<link" not in html and "<script" not in html
 
 
-def _stable(data):
-    if isinstance(data, dict):
-        return {k: _stable(v) for k, v in data.items() if k not in VOLATILE_KEYS}
-    if isinstance(data, list):
-        return [_stable(x) for x in data]
-    return data
-
-
 def test_same_seed_same_results(tmp_path):
     ledger = _ledger(tmp_path)
     _verify(tmp_path, ledger, tmp_path / "a", "--seed", "11")
     _verify(tmp_path, ledger, tmp_path / "b", "--seed", "11")
     _verify(tmp_path, ledger, tmp_path / "c", "--seed", "12")
     a, b, c = (json.loads((tmp_path / x / "results.json").read_text()) for x in "abc")
-    assert _stable(a) == _stable(b)
+    assert stable_view(a) == stable_view(b)
     assert a["seed"] == 11 and a["environment"]["seed"] == 11
-    assert _stable(a) != _stable(c)
+    assert stable_view(a) != stable_view(c)
     assert a["environment"]["numpy"] and a["environment"]["git_commit"]
 
 
@@ -128,3 +120,17 @@ def test_method_markup_is_escaped_before_formatting():
 
     out = str(inline_markup("uses ``x < y`` and **<b>bold</b>** <script>"))
     assert out == "uses <code>x &lt; y</code> and <b>&lt;b&gt;bold&lt;/b&gt;</b> &lt;script&gt;"
+
+
+@pytest.mark.slow
+def test_whole_ledger_is_deterministic(tmp_path, root):
+    """Every check of the project's ledger, run twice with one seed: the same results.json apart from
+    timings and the date."""
+    runs = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        main(["verify", "--claims", str(root / "claims.toml"), "--lean-dir", str(root / "lean"), "--out", str(out), "--quiet", "--seed", "5"])
+        data = json.loads((out / "results.json").read_text())
+        data["options"].pop("argv")  # names the output directory
+        runs.append(stable_view(data))
+    assert runs[0] == runs[1]

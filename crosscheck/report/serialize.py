@@ -1,4 +1,5 @@
-"""Results as plain JSON data. Keys that vary run to run are only ``seconds``, ``generated_at``."""
+"""Results as plain JSON data. Keys that vary run to run with the same seed are only timings (``seconds``
+and keys starting with ``seconds``), ``generated_at`` and ``log_path``: see :func:`is_volatile`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,20 @@ import numpy as np
 from crosscheck.expr import Expr
 
 VOLATILE_KEYS = frozenset({"seconds", "generated_at", "log_path"})
+
+
+def is_volatile(key: str) -> bool:
+    """Whether a results.json key may differ between two runs with the same seed (timings, dates)."""
+    return key in VOLATILE_KEYS or key.startswith("seconds")
+
+
+def stable_view(data: Any) -> Any:
+    """``data`` without its volatile keys: equal for two runs with the same seed."""
+    if isinstance(data, dict):
+        return {k: stable_view(v) for k, v in data.items() if not is_volatile(k)}
+    if isinstance(data, list):
+        return [stable_view(x) for x in data]
+    return data
 
 
 def to_data(obj: Any) -> Any:
