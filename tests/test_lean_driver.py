@@ -223,6 +223,8 @@ def test_verify_cli_verdict_exit_code_and_html(setup, monkeypatch, tmp_path, cas
     assert code == (1 if state == FAILED else 0)
     page = html.unescape((out / "index.html").read_text(encoding="utf-8"))
     assert fragment in page and f">{state}<" in page
+    if claim["lean"][0]["dumped_type"]:
+        assert "Type as elaborated by Lean" in page and claim["lean"][0]["dumped_type"] in page
     if state != NOT_RUN:
         assert (out / "lean-build.log").is_file()
     if case == "not-run":
