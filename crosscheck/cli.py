@@ -107,8 +107,14 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from crosscheck.report import write_reports
     from crosscheck.verify import DEFAULT_SEED, verify
 
+    from crosscheck.report.write import OutputDirError, check_out_dir
+
     progress = _Progress(args.quiet)
     seed = DEFAULT_SEED if args.seed is None else args.seed
+    try:
+        check_out_dir(args.out)  # refuse before spending the time
+    except OutputDirError as exc:
+        return _error(str(exc))
     try:
         result = verify(
             args.claims,
@@ -122,14 +128,19 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             progress=progress,
         )
     except LedgerError as exc:
-        return _error(f"{exc} (no report written; the previous one is unchanged)")
+        return _error(f"{exc} (no report written)")
     except ValueError as exc:
         return _error(str(exc))
     extra = {}
     log = result.lean.build.get("log_path") if result.lean.build else None
     if log:
         extra["lean-build.log"] = Path(str(log))
-    out = write_reports(result, args.out, root=Path(args.claims).resolve().parent, extra_files=extra)
+    try:
+        out = write_reports(result, args.out, root=Path(args.claims).resolve().parent, extra_files=extra)
+    except OutputDirError as exc:
+        return _error(str(exc))
+    except OSError as exc:
+        return _error(f"cannot write the report to {args.out}: {exc.strerror or exc} (the previous report, if any, is unchanged)")
     counts = ", ".join(f"{n} {k}" for k, n in result.counts().items())
     print(f"crosscheck: {len(result.claims)} claim(s): {counts}. Lean: {result.lean.summary}.")
     width = max((len(v.claim.id) for v in result.claims), default=10) + 2

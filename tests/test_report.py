@@ -134,3 +134,37 @@ def test_whole_ledger_is_deterministic(tmp_path, root):
         data["options"].pop("argv")  # names the output directory
         runs.append(stable_view(data))
     assert runs[0] == runs[1]
+
+
+@pytest.mark.parametrize("kind", ["foreign-dir", "file", "nested-under-file"])
+def test_out_refuses_to_replace_what_is_not_a_report(tmp_path, capsys, kind):
+    target = tmp_path / "target"
+    if kind == "foreign-dir":
+        (target / "sub").mkdir(parents=True)
+        (target / "notes.txt").write_text("keep me")
+        (target / "sub" / "data.csv").write_text("1,2")
+    else:
+        target.write_text("keep me")
+        if kind == "nested-under-file":
+            target = target / "reports"
+    ledger = _ledger(tmp_path)
+    before = sorted(str(p) for p in tmp_path.rglob("*"))
+    code = _verify(tmp_path, ledger, target)
+    assert code == 2
+    assert "--out" in capsys.readouterr().err
+    assert sorted(str(p) for p in tmp_path.rglob("*")) == before
+    assert (tmp_path / "target" / "notes.txt").read_text() == "keep me" if kind == "foreign-dir" else (tmp_path / "target").read_text() == "keep me"
+
+
+def test_out_replaces_an_earlier_report_and_keeps_permissions(tmp_path):
+    out = tmp_path / "r"
+    ledger = _ledger(tmp_path)
+    assert _verify(tmp_path, ledger, out) == 0
+    (out / "screenshot.png").write_bytes(b"png")
+    assert _verify(tmp_path, ledger, out) == 0  # an earlier report (plus a screenshot) is replaced
+    assert (out / "screenshot.png").read_bytes() == b"png"
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (out.stat().st_mode & 0o777) == (0o777 & ~umask)

@@ -18,6 +18,36 @@ from crosscheck.report.junit import junit_xml
 from crosscheck.report.serialize import result_data
 
 
+REPORT_FILES = frozenset({"index.html", "results.json", "junit.xml", "lean-build.log", "lean-declarations.json", "premises.json"})
+
+
+class OutputDirError(ValueError):
+    """``--out`` names something that is not (and never was) a crosscheck report directory."""
+
+
+def check_out_dir(out: str | Path) -> Path:
+    """Refuse to replace anything but a missing path, an empty directory, or an earlier crosscheck report
+    (a directory holding only report files: ``index.html``, ``results.json``, ``junit.xml``, logs,
+    screenshots). The report directory is replaced whole, so anything else in it would be lost."""
+    p = Path(out).resolve()
+    if not p.exists():
+        if p.parent.exists() and not p.parent.is_dir():
+            raise OutputDirError(f"--out {out}: {p.parent} is not a directory")
+        return p
+    if not p.is_dir():
+        raise OutputDirError(f"--out {out}: exists and is not a directory; refusing to replace it")
+    foreign = sorted(
+        f.name for f in p.iterdir() if not (f.name in REPORT_FILES or (f.name.startswith("screenshot") and f.suffix == ".png"))
+    )
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
+        raise OutputDirError(
+            f"--out {out}: the directory holds files that are not a crosscheck report ({shown}); "
+            "the report directory is replaced whole, so choose an empty or new directory"
+        )
+    return p
+
+
 @contextmanager
 def _lock(path: Path) -> Iterator[None]:
     with open(path, "a+") as fh:
@@ -31,9 +61,12 @@ def _lock(path: Path) -> Iterator[None]:
 def write_reports(result, out_dir: str | Path, *, root: str | Path = ".", extra_files: dict[str, Path] | None = None) -> Path:
     """Write ``index.html``, ``results.json``, ``junit.xml`` (and ``extra_files``, name → source path)
     into ``out_dir``, replacing the previous report only once all of them are complete."""
-    out = Path(out_dir).resolve()
+    out = check_out_dir(out_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; a report directory is an ordinary directory
     try:
         lean_href = os.path.relpath(Path(root).resolve() / "lean", out)
         (tmp / "results.json").write_text(json.dumps(result_data(result), indent=1, ensure_ascii=False, sort_keys=False), encoding="utf-8")
@@ -43,6 +76,7 @@ def write_reports(result, out_dir: str | Path, *, root: str | Path = ".", extra_
             if Path(src).is_file():
                 shutil.copyfile(src, tmp / name)
         with _lock(out.parent / f".{out.name}.lock"):
+            check_out_dir(out)  # again, under the lock: another process may have put something there
             old = None
             if out.exists():
                 # keep the browser test's screenshot (made from an earlier report) unless this run made one
