@@ -17,8 +17,9 @@ from typing import Callable, Sequence
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
-def _default_root() -> Path:
-    return Path.cwd()
+def _beside(claims: str, name: str) -> Path:
+    """``name`` in the ledger's directory: the layout of a crosscheck project, wherever it is run from."""
+    return Path(claims).resolve().parent / name
 
 
 class _Progress:
@@ -33,6 +34,16 @@ class _Progress:
             print(f"[{time.perf_counter() - self.t0:6.1f}s] {msg}", file=sys.stderr, flush=True)
 
 
+def _positive_seconds(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not (x > 0 and x < float("inf")):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+    return x
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="crosscheck", description="Check a paper's claims: Lean proof, independent numerics, report.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -41,8 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--claims", default="claims.toml", help="the claim ledger (default: claims.toml)")
     v.add_argument("--lean", choices=("auto", "require", "skip"), default=os.environ.get("CROSSCHECK_LEAN", "auto"),
                    help="auto: run Lean if a toolchain is found; require: fail if Lean does not run; skip: static scan only")
-    v.add_argument("--lean-dir", default="lean", help="the Lean package (default: lean)")
-    v.add_argument("--lean-timeout", type=float, default=float(os.environ.get("LEAN_TIMEOUT", "3600")),
+    v.add_argument("--lean-dir", default=None, help="the Lean package (default: lean/ beside the ledger)")
+    v.add_argument("--lean-timeout", type=_positive_seconds, default=os.environ.get("LEAN_TIMEOUT", "3600"),
                    help="seconds before the Lean build is killed (default 3600, or $LEAN_TIMEOUT)")
     v.add_argument("--only", nargs="+", default=[], metavar="CLAIM", help="only these claim ids")
     v.add_argument("--seed", type=int, default=None, help="seed of every random draw (default: fixed, shown in the report)")
@@ -70,11 +81,11 @@ def _parser() -> argparse.ArgumentParser:
     lsub = lean.add_subparsers(dest="lean_command", required=True)
     b = lsub.add_parser("build", help="fetch the Mathlib cache and run lake build")
     b.add_argument("--lean-dir", default="lean")
-    b.add_argument("--lean-timeout", type=float, default=float(os.environ.get("LEAN_TIMEOUT", "3600")))
+    b.add_argument("--lean-timeout", type=_positive_seconds, default=os.environ.get("LEAN_TIMEOUT", "3600"))
     b.add_argument("--out", default="reports")
     f = lsub.add_parser("fingerprints", help="print [claim.fingerprints] tables for the ledger's Lean names, from the current sources")
     f.add_argument("--claims", default="claims.toml")
-    f.add_argument("--lean-dir", default="lean")
+    f.add_argument("--lean-dir", default=None, help="the Lean package (default: lean/ beside the ledger)")
     t = lsub.add_parser("trace", help="list each theorem's premises with LeanDojo (optional extra)")
     t.add_argument("--lean-dir", default="lean")
     t.add_argument("--out", default="reports")
@@ -118,7 +129,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     try:
         result = verify(
             args.claims,
-            lean_dir=args.lean_dir,
+            lean_dir=args.lean_dir or _beside(args.claims, "lean"),
             lean_mode=args.lean,
             only=args.only,
             seed=seed,
@@ -265,7 +276,10 @@ def _cmd_fingerprints(args: argparse.Namespace) -> int:
         ledger = load_ledger(args.claims, registry())
     except LedgerError as exc:
         return _error(str(exc))
-    s = scan(args.lean_dir)
+    lean_dir = Path(args.lean_dir) if args.lean_dir else _beside(args.claims, "lean")
+    if not lean_dir.is_dir():
+        return _error(f"--lean-dir {lean_dir}: not a directory")
+    s = scan(lean_dir)
     missing = 0
     for c in ledger.claims:
         if not c.lean:
@@ -274,7 +288,7 @@ def _cmd_fingerprints(args: argparse.Namespace) -> int:
         for n in c.lean:
             d = s.find(n)
             if d is None:
-                print(f"# {n}: not found in {args.lean_dir}")
+                print(f"# {n}: not found in {lean_dir}")
                 missing += 1
                 continue
             mark = "" if c.fingerprints.get(n) == d.fingerprint else "   # changed" if n in c.fingerprints else "   # new"

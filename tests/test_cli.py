@@ -149,6 +149,9 @@ def test_recorded_finding_is_shown_but_does_not_fail_the_run(tmp_path):
     assert c["verdict"] == "contradicted" and c["recorded_verdict"] == "contradicted" and c["fails_run"] is False
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "known finding, recorded in the ledger" in html
+    suite = ET.parse(out / "junit.xml").getroot()
+    assert suite.get("failures") == "0" and suite.get("errors") == "0"  # agrees with exit code 0
+    assert any("known finding" in (s.get("message") or "") for s in suite.iter("skipped"))
 
 
 def test_recorded_finding_that_no_longer_holds_fails_the_run(tmp_path):
@@ -179,3 +182,25 @@ rtol_fd = 1e-15
     c = results(out)["claims"][0]
     assert c["verdict"] == "contradicted"
     assert {f["quantity"] for f in c["checks"][0]["failures"]} == {"fd_rel_error"}
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "soon"])
+def test_lean_timeout_must_be_positive(tmp_path, capsys, value):
+    with pytest.raises(SystemExit) as exc:
+        main(["verify", "--claims", str(tmp_path / "c.toml"), "--lean-timeout", value])
+    assert exc.value.code == 2 and "lean-timeout" in capsys.readouterr().err
+
+
+def test_lean_dir_defaults_to_beside_the_ledger(tmp_path, root, monkeypatch):
+    """Run from another directory: the project's lean/ is still found (next to claims.toml)."""
+    monkeypatch.chdir(tmp_path)
+    code = main(["verify", "--claims", str(root / "claims.toml"), "--out", str(tmp_path / "r"), "--quiet", "--quick", "--only", "thm-7.6i", "--lean", "skip"])
+    data = results(tmp_path / "r")
+    assert code == 0 and data["claims"][0]["lean_state"] == "not run"
+
+
+def test_missing_lean_dir_is_named(tmp_path, root):
+    code = main(["verify", "--claims", str(root / "claims.toml"), "--lean-dir", str(tmp_path / "nope"), "--out", str(tmp_path / "r"), "--quiet", "--quick", "--only", "thm-7.6i"])
+    reasons = [w["reason"] for w in results(tmp_path / "r")["claims"][0]["lean"]]
+    assert code == 1 and all("no Lean sources found at" in r for r in reasons)
+    assert main(["lean", "fingerprints", "--claims", str(root / "claims.toml"), "--lean-dir", str(tmp_path / "nope")]) == 2

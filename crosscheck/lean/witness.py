@@ -59,6 +59,9 @@ def static_problems(scan: StaticScan, name: str, expected_fp: str | None) -> tup
     """Problems the source itself shows for ``name``: missing, escape hatches, statement drift."""
     decl = scan.find(name)
     problems: list[str] = []
+    if not scan.files:
+        problems.append(f"no Lean sources found at {scan.root} (is --lean-dir right?)")
+        return None, problems
     if decl is None:
         close = difflib.get_close_matches(name, [d.name for d in scan.decls], 1)
         hint = f" (did you mean {close[0]}?)" if close else ""
