@@ -128,6 +128,7 @@ def test_check_json_has_result_fields(capsys, root):
         (["check", "kronecker-kernel-dim", "--set", "m_max=0"], "must be at least 1"),
         (["check", "regularized-posdef", "--set", "alphas=-1"], "alphas must be positive"),
         (["check", "kronecker-kernel-dim", "--set", "gap_max=nan"], "expected float"),
+        (["check", "kronecker-kernel-dim", "--set", "gap_max=-1"], "gap_max must lie in (0, 1)"),
     ],
 )
 def test_check_bad_parameters_exit_2_with_reason(capsys, root, argv, message):
@@ -204,3 +205,10 @@ def test_missing_lean_dir_is_named(tmp_path, root):
     reasons = [w["reason"] for w in results(tmp_path / "r")["claims"][0]["lean"]]
     assert code == 1 and all("no Lean sources found at" in r for r in reasons)
     assert main(["lean", "fingerprints", "--claims", str(root / "claims.toml"), "--lean-dir", str(tmp_path / "nope")]) == 2
+
+
+def test_list_parameters_accept_the_form_list_prints(capsys, root):
+    code = main(["check", "kronecker-kernel-dim", "--claims", str(root / "claims.toml"), "--set", "conds=[1.0, 1000.0]", "--set", "m_max=2", "--set", "d_max=2", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and data["params"]["conds"] == [1.0, 1000.0]
+    assert all(i["m"] <= 2 and i["d"] <= 2 for i in data["measured"]["exact_instances"])  # exact cases respect the bounds

@@ -257,7 +257,8 @@ def coerce_param(name: str, default: Any, value: Any) -> Any:
                 return False
             raise ValueError(f"parameter {name}: expected true/false, got {value!r}")
         if isinstance(default, (list, tuple)):
-            items = [t for t in text.replace(";", ",").split(",") if t.strip()]
+            # "1,1000" or the form `crosscheck list` prints, "[1.0, 1000.0]"
+            items = [t for t in text.strip("[]() ").replace(";", ",").split(",") if t.strip()]
             elem = default[0] if default else 0.0
             return [coerce_param(name, elem, t) for t in items]
         try:

@@ -39,6 +39,9 @@ def _grid(ctx: CheckContext):
         raise ParameterError(f"m_max and d_max must be at least 1, got {p['m_max']} and {p['d_max']}")
     if not p["conds"] or any(not (c >= 1.0 and math.isfinite(c)) for c in p["conds"]):
         raise ParameterError(f"conds must be condition numbers >= 1, got {p['conds']}")
+    for name in ("gap_max", "rtol"):
+        if name in p and not (0 < p[name] < 1):
+            raise ParameterError(f"{name} must lie in (0, 1), got {p[name]}")
     ms = list(range(1, int(p["m_max"]) + 1))
     ds = list(range(1, int(p["d_max"]) + 1))
     if ctx.quick:
@@ -58,11 +61,13 @@ def rounding_tol(n: int, norm: float, factor: float = 10.0) -> float:
 
 
 def _small_integer_instances(ctx: CheckContext, count: int):
-    """Integer v ≠ 0 and Σ = B Bᵀ with integer B of exact full rank: decided with no rounding at all."""
+    """Integer v ≠ 0 and Σ = B Bᵀ with integer B of exact full rank, m ≤ min(4, m_max), d ≤ min(3, d_max):
+    decided with no rounding at all."""
     rng = ctx.rng(10_000)
+    m_hi, d_hi = min(4, int(ctx.params["m_max"])), min(3, int(ctx.params["d_max"]))
     out = []
     while len(out) < count:
-        m, d = int(rng.integers(1, 5)), int(rng.integers(1, 4))
+        m, d = int(rng.integers(1, m_hi + 1)), int(rng.integers(1, d_hi + 1))
         v = rng.integers(-3, 4, m)
         if not v.any():
             continue
