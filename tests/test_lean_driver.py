@@ -8,6 +8,7 @@ import html
 import json
 import os
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -260,3 +261,26 @@ def test_interrupt_takes_the_process_group_down(setup, monkeypatch):
     while not _dead(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _dead(pid)
+
+
+@pytest.mark.parametrize("behaviour", ["hang", "garbage"])
+def test_unreadable_toolchain_version_stops_before_building(setup, behaviour):
+    """`lean --version` that hangs (in a child process) or prints garbage: the stage fails on the toolchain
+    itself, within the Lean timeout, kills the whole process group, and builds nothing."""
+    pkg, bin_dir = setup
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    marker = bin_dir / "lake-was-asked-to-build"
+    body = "sh -c 'sleep 60' \nexit 0" if behaviour == "hang" else "echo 'no version here'"
+    (bin_dir / "lean").write_text(f"#!/bin/sh\n{body}\n")
+    (bin_dir / "lake").write_text(f"#!/bin/sh\ncase \"$1\" in --version) echo 'Lake version 5.0.0 (Lean version 4.24.0)';; *) touch {marker};; esac\n")
+    for f in ("lean", "lake"):
+        (bin_dir / f).chmod(0o755)
+    t0 = time.monotonic()
+    stage = run_lean_stage(pkg, {S.NAME: S.fingerprint_of(pkg)}, "auto", timeout=2.0, path=str(bin_dir))
+    assert time.monotonic() - t0 < 15
+    w = stage.decls[S.NAME]
+    assert w.state == FAILED and "toolchain problem" in w.reason
+    assert not marker.exists()
+    if behaviour == "hang" and shutil.which("pgrep"):
+        leftover = subprocess.run(["pgrep", "-f", "sleep 60"], capture_output=True, text=True).stdout.split()
+        assert leftover == []

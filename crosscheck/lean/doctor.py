@@ -66,9 +66,10 @@ def collect(lean_dir: str | Path, path: str | None = None) -> list[Item]:
     tc = discover(lean_dir, path=search_path(path))
     items.append(Item(tc.elan is not None, "elan", tc.elan or "not found (PATH, ~/.elan/bin)", ELAN_HINT, required=False))
     for name, exe, ver in (("lake", tc.lake, tc.lake_version), ("lean", tc.lean, tc.lean_version)):
-        detail = f"{exe} (version {ver or '?'})" if exe else "not found (PATH, ~/.elan/bin)"
-        items.append(Item(exe is not None and ver is not None, name, detail, ELAN_HINT))
-    if tc.found and tc.pinned:
+        detail = f"{exe} (version {ver})" if exe and ver else f"{exe}: found, but its version could not be read" if exe else "not found (PATH, ~/.elan/bin)"
+        fix = ELAN_HINT if exe is None else f"run `{exe} --version` in {lean_dir}: it must print a Lean/Lake version (a broken or foreign `{name}` first on PATH?)"
+        items.append(Item(exe is not None and ver is not None, name, detail, fix))
+    if tc.found and tc.pinned and tc.lean_version and tc.lake_version:
         bad = tc.mismatches
         items.append(Item(not bad, "versions vs pin", "; ".join(bad) if bad else f"match {tc.pinned}",
                           "put ~/.elan/bin first on PATH so elan runs the pinned toolchain (or remove the other lean)"))

@@ -154,6 +154,12 @@ def build_package(
             log.write(msg + "\n")
             all_lines.append(msg)
             return finish(msg, False)
+        unread = [p for p in tc.problems if "version" in p or "cannot be run" in p]
+        if unread or tc.lean_version is None or tc.lake_version is None:
+            msg = "toolchain problem: " + ("; ".join(unread) or "could not read the versions of lean and lake") + " — not building"
+            log.write(msg + "\n")
+            all_lines.append(msg)
+            return finish(msg, False)
         deadline = time.monotonic() + timeout
         env = subprocess_env(path)
         assert tc.lake is not None

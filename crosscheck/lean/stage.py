@@ -35,7 +35,7 @@ def run_lean_stage(
         tc = None
     else:
         path = search_path(path)
-        tc = discover(lean_dir, path=path)
+        tc = discover(lean_dir, path=path, timeout=min(20.0, timeout))
         why = "not run — no Lean toolchain found" if not tc.found else None
         if why and (tc.lake or tc.lean):  # half a toolchain: say which half
             have, miss = ("lake", "lean") if tc.lake else ("lean", "lake")

@@ -84,14 +84,26 @@ def _which(name: str, path: str | None) -> str | None:
 
 
 def _version_text(exe: str, timeout: float = 20.0, cwd: str | Path | None = None) -> tuple[str, int | None, str | None]:
-    """(output, exit code, problem) of ``exe --version``."""
+    """(output, exit code, problem) of ``exe --version``; on timeout its whole process group is killed."""
+    import os
+    import signal
+
     try:
-        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=timeout, errors="replace", cwd=cwd)
-    except subprocess.TimeoutExpired:
-        return "", None, f"{exe} --version did not answer within {timeout:.0f} s (elan may be downloading the pinned toolchain)"
+        proc = subprocess.Popen(
+            [exe, "--version"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace", cwd=cwd, start_new_session=True
+        )
     except OSError as exc:
         return "", None, f"{exe} cannot be run: {exc.strerror}"
-    return (out.stdout or "") + (out.stderr or ""), out.returncode, None
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.communicate()
+        return "", None, f"{exe} --version did not answer within {timeout:.0f} s (elan may be downloading the pinned toolchain)"
+    return (stdout or "") + (stderr or ""), proc.returncode, None
 
 
 def _version(exe: str, timeout: float = 20.0, cwd: str | Path | None = None) -> tuple[str | None, str | None]:
