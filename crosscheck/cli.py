@@ -230,7 +230,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         return _error(str(exc))
     seed = DEFAULT_SEED if args.seed is None else args.seed
     progress = _Progress(args.quiet or args.json)
-    ctx = CheckContext(seed=seed, params=params, expect=expect, progress=progress, quick=args.quick)
+    ctx = CheckContext(seed=seed, params=params, expect=expect, progress=progress, quick=args.quick, overridden=frozenset(overrides))
     res = run_check(spec, ctx)
     if args.json:
         data = to_data(res)

@@ -212,3 +212,10 @@ def test_list_parameters_accept_the_form_list_prints(capsys, root):
     data = json.loads(capsys.readouterr().out)
     assert code == 0 and data["params"]["conds"] == [1.0, 1000.0]
     assert all(i["m"] <= 2 and i["d"] <= 2 for i in data["measured"]["exact_instances"])  # exact cases respect the bounds
+
+
+def test_quick_never_overrides_an_explicit_set(capsys, root):
+    code = main(["check", "kronecker-kernel-dim", "--claims", str(root / "claims.toml"), "--set", "m_max=2", "--set", "d_max=2", "--quick", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and data["quick"] is True
+    assert data["cases"] == 2 * 2 * 3 * 3 + 12  # all of m, d ≤ 2 (not thinned), 3 v kinds, 3 conds, + exact

@@ -101,6 +101,7 @@ class CheckResult:
     seed: int = 0
     role: str = EVIDENCE
     params: Mapping[str, Any] = field(default_factory=dict)
+    quick: bool = False  # run with thinned default grids (``--quick``); explicitly set parameters are kept
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,11 @@ class CheckContext:
     expect: Mapping[str, Expectation]
     progress: Callable[[str], None] = lambda _msg: None
     quick: bool = False
+    overridden: frozenset[str] = frozenset()  # parameters the user set explicitly (`--set`)
+
+    def quick_for(self, *names: str) -> bool:
+        """Thin these parameters' grids? Only in quick mode, and never a parameter the user set."""
+        return self.quick and not (self.overridden & set(names))
 
     def rng(self, *keys: int) -> np.random.Generator:
         """A generator for the sub-stream ``keys`` of this run's seed (order-independent, reproducible)."""
@@ -312,4 +318,4 @@ def run_check(spec: CheckSpec, ctx: CheckContext) -> CheckResult:
             summary=f"error: {type(exc).__name__}: {exc}",
             seed=ctx.seed,
         )
-    return replace(res, seconds=time.perf_counter() - t0, role=spec.role, params=dict(ctx.params), seed=ctx.seed)
+    return replace(res, seconds=time.perf_counter() - t0, role=spec.role, params=dict(ctx.params), seed=ctx.seed, quick=ctx.quick)

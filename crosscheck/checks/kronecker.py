@@ -44,7 +44,7 @@ def _grid(ctx: CheckContext):
             raise ParameterError(f"{name} must lie in (0, 1), got {p[name]}")
     ms = list(range(1, int(p["m_max"]) + 1))
     ds = list(range(1, int(p["d_max"]) + 1))
-    if ctx.quick:
+    if ctx.quick_for("m_max", "d_max"):
         ms, ds = sorted(set(ms[::3] + ms[-1:])), sorted(set(ds[::3] + ds[-1:]))
     return list(grid(ms, ds, list(p["conds"]), lambda i: ctx.rng(i)))
 

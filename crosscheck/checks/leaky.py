@@ -48,8 +48,10 @@ def _scan_params(ctx: CheckContext) -> dict:
     for name in ("zero_tol", "alpha_tol"):
         if not 0 < float(p[name]) < 1e-3:
             raise ParameterError(f"{name}: must lie in (0, 1e-3), got {p[name]}")
-    if ctx.quick:
-        ks, n = sorted(set(ks[:2]) | ({5} & set(ks))), min(n, 401)
+    if ctx.quick_for("ks"):
+        ks = sorted(set(ks[:2]) | ({5} & set(ks)))
+    if ctx.quick_for("n_alpha"):
+        n = min(n, 401)
     return {"ks": ks, "alpha_min": lo, "alpha_max": hi, "n_alpha": n, "zero_tol": float(p["zero_tol"]), "alpha_tol": float(p["alpha_tol"])}
 
 
@@ -114,7 +116,7 @@ def kernel_formula(ctx: CheckContext) -> CheckResult:
         raise ParameterError(f"dims: need dimensions >= 2 (a plane for w, u), got {dims}")
     if int(p["mc_samples"]) < 100 or float(p["z"]) <= 0 or float(p["quad_rtol"]) <= 0 or int(p["n_pairs"]) < 0:
         raise ParameterError("mc_samples >= 100, z > 0, quad_rtol > 0 and n_pairs >= 0 are required")
-    n_pairs = min(10, int(p["n_pairs"])) if ctx.quick else int(p["n_pairs"])
+    n_pairs = min(10, int(p["n_pairs"])) if ctx.quick_for("n_pairs") else int(p["n_pairs"])
     cases = []
     for i in range(n_pairs):
         d = dims[i % len(dims)]
@@ -184,7 +186,7 @@ def hessian_at_minimum(ctx: CheckContext) -> CheckResult:
         raise ParameterError("fd_h, fd_rtol, one_sided_rtol and every one_sided_h must be positive")
     rec = Recorder(ctx)
     per_k, certs = {}, {}
-    fd_k_max = 4 if ctx.quick else int(p["fd_k_max"])
+    fd_k_max = 4 if ctx.quick_for("fd_k_max") else int(p["fd_k_max"])
     for k in sp["ks"]:
         dec = isotypic_decomposition(k)
         P = [c.projector for c in dec.components]

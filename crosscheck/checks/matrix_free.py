@@ -216,7 +216,7 @@ def grid_cases(ctx: CheckContext) -> list[Case]:
     ms, ds, conds, kinds = list(p["ms"]), list(p["ds"]), list(p["conds"]), list(p["v_kinds"])
     dms, rms = list(p["digits_ms"]), list(p["raw_digits_ms"])
     large = int(p["large_m"]) > 0
-    if ctx.quick:
+    if ctx.quick_for("ms", "ds", "conds", "v_kinds", "digits_ms", "raw_digits_ms", "large_m"):
         ms, ds, conds, kinds = [x for x in ms if x <= 64][:2], ds[:2], conds[:1], kinds[:1]
         dms, rms, large = [x for x in dms if x <= 64][-1:], [x for x in rms if x <= 64][:1], False
     cases = [Case("synthetic", m, d, 0, a, float(c), -1, k) for m in ms for d in ds for c in conds for k in kinds]

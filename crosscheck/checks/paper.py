@@ -43,7 +43,7 @@ def alpha_floor(ctx: CheckContext) -> CheckResult:
     ``max|λ_in − α| / min|λ_out − α| ≤ gap_max``. The claimed ``lambda_min`` (expression in alpha) is compared
     with the smallest eigenvalue with the ledger tolerance plus τ; ``alpha_multiplicity`` exactly."""
     p = ctx.params
-    widths = [3, 10, 20] if ctx.quick else [int(m) for m in p["widths"]]
+    widths = [3, 10, 20] if ctx.quick_for("widths") else [int(m) for m in p["widths"]]
     alpha = float(p["alpha"])
     rec = Recorder(ctx)
     rows, problems = [], []

@@ -104,7 +104,7 @@ def symmetric_toy(ctx: CheckContext) -> CheckResult:
     rec.compare("transverse_at_0", "v = (1, 1), λ = 0", trans[0], ctx.expected("transverse_at_0"), exp0.rtol, exp0.atol + floor)
     rec.claim("transverse_sign_after", f"v = (1, 1), {int(inside.sum())} points with λ ∈ (0, 1]", sign_after)
     rec.cases += 2
-    a_values = [0.5, 1.0] if ctx.quick else [float(a) for a in p["a_values"]]
+    a_values = [0.5, 1.0] if ctx.quick_for("a_values") else [float(a) for a in p["a_values"]]
     family, star_by_a = {}, {}
     for a in a_values:
         ctx.progress(f"a = {a}")

@@ -64,7 +64,7 @@ def width_scaling(ctx: CheckContext) -> CheckResult:
     λ* ≈ αm/|K|), ``largest_width_with_zero``, ``smallest_width_with_zero`` and ``lambda_star_m<m>``.
     Diagnostic (full mode): the paper's own method replayed at ``replay_widths`` (see ``bifurcation-point``)."""
     p = ctx.params
-    widths = [3, 5, 10, 15, 20] if ctx.quick else sorted(int(m) for m in p["widths"])
+    widths = [3, 5, 10, 15, 20] if ctx.quick_for("widths") else sorted(int(m) for m in p["widths"])
     alpha = float(p["alpha"])
     primes = _lambda1_primes(widths, alpha)
     K, K2, fit_res = fit_inverse_width(widths, [primes[m] for m in widths])
@@ -142,8 +142,8 @@ def alpha_line(ctx: CheckContext) -> CheckResult:
     K refitted at α = 0.01. Compared where claimed: ``slope``, ``r2`` (centred) and ``n_interior`` (how many of
     the widths have λ* in (0, 1])."""
     p = ctx.params
-    widths = [3, 5, 10] if ctx.quick else sorted(int(m) for m in p["widths"])
-    ref_widths = [3, 5, 10, 20] if ctx.quick else sorted(int(m) for m in p["reference_widths"])
+    widths = [3, 5, 10] if ctx.quick_for("widths") else sorted(int(m) for m in p["widths"])
+    ref_widths = [3, 5, 10, 20] if ctx.quick_for("reference_widths") else sorted(int(m) for m in p["reference_widths"])
     alpha = float(p["alpha"])
     rows, problems = _sweep(ctx, widths, alpha)
     star = {m: rows[m].lambda_star for m in widths}
