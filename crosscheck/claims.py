@@ -221,7 +221,22 @@ def _claim(path: str, idx: int, rc: Any, checks: Mapping[str, CheckSpec], lines:
     if len(set(check_ids)) != len(check_ids):
         raise err("checks", "a check is listed twice")
     expect = _expectations(rc.get("expect", {}), err)
+    for name, e in expect.items():
+        if not e.value.names:  # a constant: evaluate it now (e.g. an overflowing power)
+            try:
+                e.value()
+            except ExprError as exc:
+                raise err(f"expect.{name}", str(exc)) from None
     for cidx in check_ids:
+        spec_vars = checks[cidx].variables or {}
+        for q, allowed in spec_vars.items():
+            if q in expect and not expect[q].value.names <= set(allowed):
+                unknown_names = sorted(expect[q].value.names - set(allowed))
+                raise err(
+                    f"expect.{q}",
+                    f"{expect[q].value.text!r} uses {', '.join(unknown_names)}, which check {cidx!r} does not provide "
+                    f"(it evaluates {q} with {', '.join(allowed)})",
+                )
         missing = [q for q in checks[cidx].quantities if q not in expect]
         if missing:
             raise err("expect", f"check {cidx!r} needs claimed quantit{'y' if len(missing) == 1 else 'ies'} {missing} in [claim.expect]")

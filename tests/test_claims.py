@@ -52,6 +52,8 @@ def test_minimal_ledger_loads(tmp_path):
         (GOOD.replace('kernel_dim = "(m - 1) * d"', "kernel_dim = { value = 1, rtol = 0 }"), "expect.kernel_dim", "must be positive"),
         (GOOD.replace('kernel_dim = "(m - 1) * d"', "kernel_dim = { valu = 1 }"), "expect.kernel_dim", "unknown key"),
         (GOOD.replace('kernel_dim = "(m - 1) * d"', 'kernel_dimm = "(m - 1) * d"'), "expect", "needs claimed quantity ['kernel_dim']"),
+        (GOOD.replace('kernel_dim = "(m - 1) * d"', 'kernel_dim = "(m - 1) * dd"'), "expect.kernel_dim", "uses dd, which check 'kronecker-kernel-dim' does not provide"),
+        (GOOD.replace('kernel_dim = "(m - 1) * d"', 'kernel_dim = "9 ** 9 ** 9 ** 9"'), "expect.kernel_dim", "too large"),
         (GOOD.replace('source = "S"', 'source = "S"\nsoruce = "x"'), "soruce", "did you mean 'source'"),
         (GOOD.replace('lean = ["NeuralLandscapes.foo"]', 'lean = []\nkind = "conjecture"'), "kind", "must be one of"),
         (GOOD + '[claim.params.kronecker-kernel-dim]\nm_maxx = 3\n', "params.kronecker-kernel-dim", "unknown parameter 'm_maxx'"),

@@ -214,6 +214,7 @@ class CheckSpec:
     quantities: tuple[str, ...]
     source: str  # "path:line" of the function, for the report's links
     method: str  # what it does, in one paragraph (from the docstring)
+    variables: Mapping[str, tuple[str, ...]] | None = None  # quantity → case variables it is evaluated with
 
 
 _REGISTRY: dict[str, CheckSpec] = {}
@@ -226,8 +227,11 @@ def register(
     role: str = EVIDENCE,
     defaults: Mapping[str, Any] | None = None,
     quantities: tuple[str, ...] = (),
+    variables: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Callable[[Callable[[CheckContext], CheckResult]], Callable[[CheckContext], CheckResult]]:
-    """Register ``fn`` as check ``check_id``. ``quantities`` are the claim's expectations it reads."""
+    """Register ``fn`` as check ``check_id``. ``quantities`` are the claim's expectations it reads;
+    ``variables`` (optional) names the case variables each is evaluated with, so the ledger loader can
+    reject an expression that uses any other name (a typo) before anything runs."""
     if role not in (EVIDENCE, CONTROL):
         raise ValueError(f"role: {role!r}")
 
@@ -240,7 +244,8 @@ def register(
         except (OSError, TypeError):
             src, line = "?", 0
         _REGISTRY[check_id] = CheckSpec(
-            check_id, fn, title, role, dict(defaults or {}), tuple(quantities), f"{src}:{line}", inspect.getdoc(fn) or ""
+            check_id, fn, title, role, dict(defaults or {}), tuple(quantities), f"{src}:{line}", inspect.getdoc(fn) or "",
+            None if variables is None else {q: tuple(v) for q, v in variables.items()},
         )
         return fn
 

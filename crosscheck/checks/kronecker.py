@@ -83,6 +83,7 @@ def _small_integer_instances(ctx: CheckContext, count: int):
     title="dim ker((vvᵀ)⊗Σ) over a grid, numerically with a gap certificate and exactly in rationals",
     defaults={**GRID, "gap_max": 1e-6, "exact_cases": 12},
     quantities=("kernel_dim",),
+    variables={"kernel_dim": ("m", "d")},
 )
 def kernel_dim(ctx: CheckContext) -> CheckResult:
     """Numerical rank of the explicit md×md matrix ``(vvᵀ)⊗Σ`` from ``|eigvalsh|`` with the rule
@@ -144,6 +145,7 @@ def kernel_dim(ctx: CheckContext) -> CheckResult:
     title="non-zero eigenvalues of (vvᵀ)⊗Σ against the claimed formula",
     defaults={**GRID, "rtol": 1e-10},
     quantities=("nonzero_eigenvalue",),
+    variables={"nonzero_eigenvalue": ("vnorm2", "sigma_k", "m", "d", "k")},
 )
 def nonzero_spectrum(ctx: CheckContext) -> CheckResult:
     """The d largest eigenvalues of the explicit ``(vvᵀ)⊗Σ`` (``eigvalsh``) against the claimed
@@ -228,6 +230,7 @@ def _alphas(ctx: CheckContext) -> list[float]:
     title="(vvᵀ)⊗Σ + αI is positive definite: Cholesky succeeds and λ_min as claimed",
     defaults={**GRID, "alphas": [1e-3, 1e-1, 1.0]},
     quantities=("lambda_min", "alpha_multiplicity"),
+    variables={"lambda_min": ("alpha", "m", "d"), "alpha_multiplicity": ("m", "d", "alpha")},
 )
 def regularized_posdef(ctx: CheckContext) -> CheckResult:
     """Cholesky factorisation of ``H₀,α`` for each case and α (success ⇔ positive definite in floating
@@ -267,6 +270,7 @@ def regularized_posdef(ctx: CheckContext) -> CheckResult:
     title="multiplicity of the eigenvalue α of (vvᵀ)⊗Σ + αI, and the rest of its spectrum",
     defaults={**GRID, "alphas": [1e-3, 1e-1, 1.0], "gap_max": 1e-6, "spectrum_m": 6, "spectrum_d": 4, "spectrum_cond": 1e3, "spectrum_alpha": 0.01},
     quantities=("alpha_multiplicity", "other_eigenvalue"),
+    variables={"alpha_multiplicity": ("m", "d", "alpha"), "other_eigenvalue": ("vnorm2", "sigma_k", "alpha", "m", "d", "k")},
 )
 def regularized_multiplicity(ctx: CheckContext) -> CheckResult:
     """Counts eigenvalues of ``H₀,α`` within ``10·md·eps·‖H‖₂`` of α (``eigen_cluster``), certifies the

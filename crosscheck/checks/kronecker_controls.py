@@ -32,6 +32,7 @@ def _control_result(check_id: str, rec: Recorder, held: list[str], what: str, **
     role=CONTROL,
     defaults={"m_max": 6, "d_max": 4},
     quantities=("kernel_dim",),
+    variables={"kernel_dim": ("m", "d")},
 )
 def control_v_zero(ctx: CheckContext) -> CheckResult:
     """With v = 0 the matrix is zero, so its kernel is md; the claim's ``kernel_dim`` must then be wrong
@@ -54,6 +55,7 @@ def control_v_zero(ctx: CheckContext) -> CheckResult:
     role=CONTROL,
     defaults={"m_max": 6, "d_max": 5},
     quantities=("kernel_dim",),
+    variables={"kernel_dim": ("m", "d")},
 )
 def control_sigma_singular(ctx: CheckContext) -> CheckResult:
     """With v ≠ 0 and Σ of rank r < d, rank((vvᵀ)⊗Σ) = r, so the kernel is md − r ≠ (m−1)d; the

@@ -119,6 +119,7 @@ def _ritz_plot(o: Outcome) -> Plot:
     title="dim ker((vvᵀ)⊗Σ̂) and the α-multiplicity of H₀,α certified from Hessian-vector products (md up to 10⁶)",
     defaults={"m": 256, "d": 16, "N": 0, "alpha": 0.1, "dataset": "synthetic", "cond": 1e3, "sigma_rank": -1, "v": "distinct", **CERT_DEFAULTS},
     quantities=QUANTITIES,
+    variables={"kernel_dim": ("m", "d"), "alpha_multiplicity": ("m", "d", "alpha")},
 )
 def matrix_free_kernel(ctx: CheckContext) -> CheckResult:
     """One case (``dataset`` synthetic | digits | digits-nonconstant; digits fix d = 64 or 61): H₀ is
@@ -233,6 +234,7 @@ def grid_cases(ctx: CheckContext) -> list[Case]:
     title="matrix-free kernel and α-multiplicity certificates over a synthetic grid, md ≈ 10⁶ and the digits",
     defaults=GRID_DEFAULTS,
     quantities=QUANTITIES,
+    variables={"kernel_dim": ("m", "d"), "alpha_multiplicity": ("m", "d", "alpha")},
 )
 def matrix_free_kernel_grid(ctx: CheckContext) -> CheckResult:
     """Runs the ``matrix-free-kernel`` certificate (see there: HMT range finder + a-posteriori bound with
