@@ -106,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("crosscheck: interrupted; the previous report is left as it was", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `crosscheck list | head`: the reader left; not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _error(msg: str) -> int:
@@ -176,16 +179,18 @@ def _cmd_list(args: argparse.Namespace) -> int:
     except LedgerError as exc:
         return _error(str(exc))
     print("Claims:")
+    w = max(len(c.id) for c in ledger.claims) + 2
     for c in ledger.claims:
-        print(f"  {c.id:<22} {c.title}  [{c.source}]")
+        print(f"  {c.id:<{w}}{c.title}  [{c.source}]")
         for n in c.lean:
             print(f"      lean   {n}")
         for cid in c.checks:
             print(f"      {'control' if reg[cid].role == 'control' else 'check  '} {cid}")
     print("Checks:")
+    w = max(len(k) for k in reg) + 2
     for cid, spec in sorted(reg.items()):
         defaults = ", ".join(f"{k}={v}" for k, v in spec.defaults.items())
-        print(f"  {cid:<38} {spec.title}")
+        print(f"  {cid:<{w}}{spec.title}")
         if defaults:
             print(f"      parameters: {defaults}")
     return EXIT_OK

@@ -34,6 +34,8 @@ def inline_markup(text: str) -> Markup:
 
 
 def _fmt(x: Any) -> str:
+    if x is None:
+        return "—"
     if isinstance(x, float):
         return f"{x:.6g}"
     return str(x)
@@ -51,6 +53,8 @@ def _comparison_view(c: dict[str, Any] | None) -> dict[str, Any] | None:
 def _measured_items(measured: dict[str, Any]) -> list[tuple[str, str]]:
     items = []
     for k, v in measured.items():
+        if v is None or v == "":
+            continue  # nothing measured under that name in this run
         text = _fmt(v) if not isinstance(v, (dict, list)) else json.dumps(v, ensure_ascii=False, default=str)
         if len(text) > 1500:
             text = text[:1500] + " … (full value in results.json)"
@@ -82,6 +86,7 @@ def _check_view(r: dict[str, Any], plots: dict[str, Any], root: Path) -> dict[st
 def render_html(result, root: str | Path = ".", lean_href: str = "../lean") -> str:
     data = result_data(result)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined)
+    env.filters["show"] = _fmt
     claims = []
     for v, cd in zip(result.claims, data["claims"]):
         plots: dict[int, list] = {}
@@ -103,6 +108,7 @@ def render_html(result, root: str | Path = ".", lean_href: str = "../lean") -> s
         counts=ordered,
         exit_code=result.exit_code,
         n_known=sum(1 for v in result.claims if v.recorded and not v.fails_run),
+        n_changed=sum(1 for v in result.claims if v.recorded and v.fails_run),
         lean=data["lean"],
         scan=data["lean"]["static_scan"],
         lean_required_missing=result.options.get("lean_required_but_not_run", False),
