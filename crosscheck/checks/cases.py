@@ -7,6 +7,8 @@ from typing import Iterator
 
 import numpy as np
 
+from crosscheck.numerics.datasets import spd_matrix
+
 V_KINDS = ("distinct", "equal", "some-zero")
 
 
@@ -42,15 +44,12 @@ def make_v(m: int, kind: str, rng: np.random.Generator) -> np.ndarray:
 
 
 def spd(d: int, cond: float, rng: np.random.Generator, rank: int | None = None) -> np.ndarray:
-    """Random symmetric PSD matrix ``Q diag(λ) Qᵀ`` with λ log-spaced from 1 down to 1/cond.
+    """Random symmetric PSD matrix ``Q diag(λ) Qᵀ`` with λ log-spaced from 1 down to 1/cond
+    (:func:`crosscheck.numerics.datasets.spd_matrix`), symmetrised exactly.
 
     With ``rank = r < d`` the last ``d − r`` eigenvalues are exactly zero (Σ singular).
     """
-    Q, _ = np.linalg.qr(rng.standard_normal((d, d)))
-    lam = np.logspace(0.0, -np.log10(cond), d) if d > 1 else np.ones(1)
-    if rank is not None:
-        lam[rank:] = 0.0
-    S = (Q * lam) @ Q.T
+    S = spd_matrix(d, cond, rng, rank)
     return 0.5 * (S + S.T)
 
 
