@@ -73,6 +73,8 @@ class Comparison:
     atol: float
     ok: bool
 
+    JSON_PROPERTIES = ("error", "allowed")
+
     @property
     def error(self) -> float:
         return abs(self.measured - self.expected)

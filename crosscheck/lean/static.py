@@ -43,6 +43,8 @@ class LeanDecl:
     line_end: int
     modifiers: tuple[str, ...] = ()
 
+    JSON_PROPERTIES = ("fingerprint",)
+
     @property
     def fingerprint(self) -> str:
         return fingerprint(self.statement)

@@ -44,10 +44,7 @@ def _fmt(x: Any) -> str:
 def _comparison_view(c: dict[str, Any] | None) -> dict[str, Any] | None:
     if not c:
         return None
-    meas, exp = c["measured"], c["expected"]
-    err = abs(meas - exp) if isinstance(meas, float) and isinstance(exp, float) else float("nan")
-    allowed = c["atol"] + c["rtol"] * abs(exp) if isinstance(exp, float) else float("nan")
-    return {**c, "measured_s": _fmt(meas), "expected_s": _fmt(exp), "error_s": f"{err:.3g}", "allowed_s": f"{allowed:.3g}", "atol_s": f"{c['atol']:.3g}"}
+    return {**c, **{f"{k}_s": _fmt(c[k]) for k in ("measured", "expected")}, **{f"{k}_s": f"{c[k]:.3g}" for k in ("error", "allowed", "atol")}}
 
 
 def _measured_items(measured: dict[str, Any]) -> list[tuple[str, str]]:

@@ -35,8 +35,8 @@ def to_data(obj: Any) -> Any:
         return obj.text
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         out = {f.name: to_data(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.name != "fn"}
-        if hasattr(obj, "fingerprint") and "fingerprint" not in out:
-            out["fingerprint"] = obj.fingerprint
+        for name in getattr(type(obj), "JSON_PROPERTIES", ()):  # derived values worth keeping in the data
+            out[name] = to_data(getattr(obj, name))
         return out
     if isinstance(obj, dict) or hasattr(obj, "items"):
         return {str(k): to_data(v) for k, v in obj.items()}
