@@ -1,23 +1,30 @@
-"""Registered numerical checks. Importing this package imports every module in it, which registers the
-built-in checks (each module registers its own with :func:`crosscheck.checks.base.register`)."""
+"""The bundled checks of this repository's two papers, as an explicit list.
+
+Each module exposes ``CHECKS`` (a sequence of :class:`crosscheck.engine.spec.CheckSpec`);
+:func:`bundled` collects them. Nothing registers itself on import: the registry is built by
+:func:`crosscheck.engine.registry.build_registry` from these and a project's own check modules.
+"""
+
+from __future__ import annotations
 
 import importlib
-import pkgutil
 
-from crosscheck.checks.base import (
-    CheckContext,
-    CheckResult,
-    CheckSpec,
-    Comparison,
-    Expectation,
-    Plot,
-    Series,
-    registry,
-    run_check,
+from crosscheck.engine.spec import CheckSpec
+
+MODULES = (
+    "crosscheck.checks.kronecker",
+    "crosscheck.checks.kronecker_controls",
+    "crosscheck.checks.matrix_free",
+    "crosscheck.checks.paper",
+    "crosscheck.checks.paper_toy",
+    "crosscheck.checks.paper_width",
+    "crosscheck.checks.leaky",
 )
 
-for _mod in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-    if not _mod.name.startswith("_") and _mod.name not in ("base", "cases"):
-        importlib.import_module(f"{__name__}.{_mod.name}")
 
-__all__ = ["CheckContext", "CheckResult", "CheckSpec", "Comparison", "Expectation", "Plot", "Series", "registry", "run_check"]
+def bundled() -> tuple[CheckSpec, ...]:
+    """Every bundled check, in module order."""
+    out: list[CheckSpec] = []
+    for name in MODULES:
+        out.extend(importlib.import_module(name).CHECKS)
+    return tuple(out)

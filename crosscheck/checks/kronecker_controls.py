@@ -1,96 +1,85 @@
 """Negative controls for Proposition 7.4 and Theorem 7.6(i): drop one hypothesis (v ≠ 0, Σ nonsingular,
-α > 0) and the claimed conclusion must fail in every case. A control passes when it sees that failure."""
+α > 0) and the claimed conclusion must fail in every case. A control passes when it sees that failure
+(``rec.refute``) and its own computation agrees with the value known without the hypothesis."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from crosscheck.checks.base import CONTROL, FAIL, PASS, CheckContext, CheckResult, Recorder, register
 from crosscheck.checks.cases import make_v, spd
 from crosscheck.checks.kronecker import rounding_tol
+from crosscheck.engine.api import CONTROL, CheckContext, Param, Recorder, check
 from crosscheck.numerics import kronecker_hessian, numerical_rank
 
 
-def _control_result(check_id: str, rec: Recorder, held: list[str], what: str, **fields) -> CheckResult:
-    """A control passes when the claimed conclusion fails in every case without the hypothesis."""
-    status = PASS if not held and not rec.failures else FAIL
-    return rec.result(
-        check_id,
-        f"hypothesis needed: without it {what} in all {rec.cases} cases",
-        f"conclusion still held in {len(held)} case(s) without the hypothesis"
-        if held
-        else f"{len(rec.failures)} case(s) where the numerics disagree with the known value",
-        status=status,
-        measured={"conclusion_held_in": held[:10]},
-        **fields,
-    )
+@dataclass(frozen=True)
+class ControlCase:
+    label: str
+    m: int
+    d: int
+    measured: float  # kernel dimension, or λ_min
+    known: float  # its value without the hypothesis
+    tol: float = 0.0
 
 
-@register(
-    "hypothesis-v-nonzero-needed",
-    title="negative control: v = 0 makes the kernel all of ℝ^{md}",
-    role=CONTROL,
-    defaults={"m_max": 6, "d_max": 4},
-    quantities=("kernel_dim",),
-    variables={"kernel_dim": ("m", "d")},
-)
-def control_v_zero(ctx: CheckContext) -> CheckResult:
-    """With v = 0 the matrix is zero, so its kernel is md; the claim's ``kernel_dim`` must then be wrong
-    in every case (d ≥ 1), showing the hypothesis v ≠ 0 is needed."""
-    rec, held = Recorder(ctx), []
+def measure_v_zero(ctx: CheckContext) -> tuple[ControlCase, ...]:
+    """With v = 0 the matrix is zero, so its kernel is md: numerical rank of ``0 ⊗ Σ`` per (m, d)."""
+    out = []
     for m in range(1, int(ctx.params["m_max"]) + 1):
         for d in range(1, int(ctx.params["d_max"]) + 1):
             r = numerical_rank(kronecker_hessian(np.zeros(m), spd(d, 10.0, ctx.rng(40_000, m, d))), hermitian=True)
-            kern = m * d - r.rank
-            rec.compare("kernel_dim_v0", f"m={m} d={d}", kern, m * d)
-            if kern == ctx.expected("kernel_dim", m=m, d=d):
-                held.append(f"m={m} d={d}")
-            rec.cases += 1
-    return _control_result("hypothesis-v-nonzero-needed", rec, held, "the kernel is md, not the claimed dimension")
+            out.append(ControlCase(f"m={m} d={d}", m, d, m * d - r.rank, m * d))
+    return tuple(out)
 
 
-@register(
-    "hypothesis-sigma-nonsingular-needed",
-    title="negative control: Σ of rank r < d gives kernel md − r",
-    role=CONTROL,
-    defaults={"m_max": 6, "d_max": 5},
-    quantities=("kernel_dim",),
-    variables={"kernel_dim": ("m", "d")},
-)
-def control_sigma_singular(ctx: CheckContext) -> CheckResult:
-    """With v ≠ 0 and Σ of rank r < d, rank((vvᵀ)⊗Σ) = r, so the kernel is md − r ≠ (m−1)d; the
-    claimed ``kernel_dim`` must fail in every case."""
-    rec, held = Recorder(ctx), []
+def measure_sigma_singular(ctx: CheckContext) -> tuple[ControlCase, ...]:
+    """With v ≠ 0 and Σ of rank r < d, rank((vvᵀ)⊗Σ) = r, so the kernel is md − r ≠ (m−1)d."""
+    out = []
     for m in range(1, int(ctx.params["m_max"]) + 1):
         for d in range(2, int(ctx.params["d_max"]) + 1):
             for r_ in range(0, d):
                 rng = ctx.rng(50_000, m, d, r_)
                 res = numerical_rank(kronecker_hessian(make_v(m, "distinct", rng), spd(d, 10.0, rng, rank=r_)), hermitian=True)
-                kern = m * d - res.rank
-                rec.compare("kernel_dim_singular", f"m={m} d={d} r={r_}", kern, m * d - r_)
-                if kern == ctx.expected("kernel_dim", m=m, d=d):
-                    held.append(f"m={m} d={d} r={r_}")
-                rec.cases += 1
-    return _control_result("hypothesis-sigma-nonsingular-needed", rec, held, "the kernel is md − rank Σ")
+                out.append(ControlCase(f"m={m} d={d} r={r_}", m, d, m * d - res.rank, m * d - r_))
+    return tuple(out)
 
 
-@register(
-    "hypothesis-alpha-positive-needed",
-    title="negative control: α = 0 is not positive definite (m ≥ 2)",
-    role=CONTROL,
-    defaults={"m_max": 6, "d_max": 4},
-)
-def control_alpha_zero(ctx: CheckContext) -> CheckResult:
-    """With α = 0 and m ≥ 2, ``(vvᵀ)⊗Σ`` has a kernel, so it is not positive definite: Cholesky must fail
-    or λ_min be within rounding of 0."""
-    rec, held = Recorder(ctx), []
+def judge_kernel_control(cases: tuple[ControlCase, ...], rec: Recorder) -> None:
+    for c in cases:
+        rec.case(c.label)
+        rec.known("kernel_dim_without_hypothesis", c.measured, c.known, atol=0.0, why="exact integer")
+        rec.refute("kernel_dim", c.measured, m=c.m, d=c.d)
+
+
+def measure_alpha_zero(ctx: CheckContext) -> tuple[ControlCase, ...]:
+    """With α = 0 and m ≥ 2, ``(vvᵀ)⊗Σ`` has a kernel: λ_min within the rounding floor of 0."""
+    out = []
     for m in range(2, int(ctx.params["m_max"]) + 1):
         for d in range(1, int(ctx.params["d_max"]) + 1):
             rng = ctx.rng(60_000, m, d)
             H = kronecker_hessian(make_v(m, "distinct", rng), spd(d, 10.0, rng))
-            lam_min = float(np.linalg.eigvalsh(H)[0])
-            posdef = lam_min > rounding_tol(m * d, float(np.linalg.norm(H, 2)))
-            if posdef:
-                held.append(f"m={m} d={d} λ_min={lam_min:.2e}")
-            rec.cases += 1
-    return _control_result("hypothesis-alpha-positive-needed", rec, held, "λ_min is 0 (not positive definite)")
+            out.append(ControlCase(f"m={m} d={d}", m, d, float(np.linalg.eigvalsh(H)[0]), 0.0, rounding_tol(m * d, float(np.linalg.norm(H, 2)))))
+    return tuple(out)
+
+
+def judge_alpha_zero(cases: tuple[ControlCase, ...], rec: Recorder) -> None:
+    for c in cases:
+        rec.case(c.label)
+        rec.known("lambda_min_alpha0", c.measured, 0.0, atol=c.tol, why="10·md·eps·‖H‖₂: not positive definite")
+
+
+_KERNEL = {"kernel_dim": ("m", "d")}
+
+CHECKS = (
+    check("hypothesis-v-nonzero-needed", title="negative control: v = 0 makes the kernel all of ℝ^{md}", role=CONTROL,
+          measure=measure_v_zero, judge=judge_kernel_control, reads=_KERNEL,
+          params={"m_max": Param(default=6, ge=1), "d_max": Param(default=4, ge=1)}),
+    check("hypothesis-sigma-nonsingular-needed", title="negative control: Σ of rank r < d gives kernel md − r", role=CONTROL,
+          measure=measure_sigma_singular, judge=judge_kernel_control, reads=_KERNEL,
+          params={"m_max": Param(default=6, ge=1), "d_max": Param(default=5, ge=2)}),
+    check("hypothesis-alpha-positive-needed", title="negative control: α = 0 is not positive definite (m ≥ 2)", role=CONTROL,
+          measure=measure_alpha_zero, judge=judge_alpha_zero,
+          params={"m_max": Param(default=6, ge=2), "d_max": Param(default=4, ge=1)}),
+)
