@@ -14,6 +14,7 @@ Schema (one ``[[claim]]`` table per claim)::
     [claim.expect]                        # claimed quantities: expression, number, or a table
     kernel_dim = "(m - 1) * d"
     lambda_star = { value = 0.721, rtol = 0.05, why = "paper reports 3 digits" }
+    rank = { value = "d", lean = ["NeuralLandscapes.bilinear_hessian_rank"] }   # proved by these
     [claim.params.kronecker-kernel-dim]   # per-check parameter overrides
     m_max = 8
     [claim.fingerprints]                  # Lean name → fingerprint of its source statement, or a table
@@ -39,16 +40,20 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from crosscheck.checks.base import CheckSpec, Expectation, resolve_params
+from crosscheck.engine.params import ParameterError
+from crosscheck.engine.registry import CheckLoadError, Registry, build_registry, load_check_modules
+from crosscheck.engine.runner import prepare
+from crosscheck.engine.spec import CheckSpec, Expectation
 from crosscheck.expr import ExprError, parse
+from crosscheck.project import Project, check_entries, parse_project
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 LEAN_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_']*(\.[A-Za-z_][A-Za-z0-9_'!?]*)*$")
 FINGERPRINT_RE = re.compile(r"^sha256:[0-9a-f]{16,64}$")
 KINDS = ("theorem", "numerical")
 CLAIM_KEYS = {"id", "title", "source", "statement", "kind", "lean", "checks", "expect", "params", "fingerprints", "notes", "recorded_verdict"}
-EXPECT_KEYS = {"value", "rtol", "atol", "why"}
-TOP_KEYS = {"claim", "ledger"}
+EXPECT_KEYS = {"value", "rtol", "atol", "why", "lean"}
+TOP_KEYS = {"claim", "ledger", "project", "lean"}
 # A claim the numerics show false is a finding about the paper, not a failure of the tool: the ledger may
 # record it (like pytest's xfail), so CI gates on *changes* of verdict while the report still shows it.
 RECORDABLE = ("contradicted", "inconclusive")
@@ -68,29 +73,31 @@ class LedgerError(ValueError):
         super().__init__(", ".join(parts) + ": " + message)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Claim:
     id: str
     title: str
     source: str
     statement: str
-    kind: str
-    lean: tuple[str, ...]
-    checks: tuple[str, ...]
-    expect: Mapping[str, Expectation]
-    params: Mapping[str, Mapping[str, Any]]
-    fingerprints: Mapping[str, str]
+    kind: str = "theorem"
+    lean: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
+    expect: Mapping[str, Expectation] = field(default_factory=dict)
+    params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    fingerprints: Mapping[str, str] = field(default_factory=dict)
     notes: str = ""
     line: int | None = None
     statements: Mapping[str, str] = field(default_factory=dict)  # recorded Lean statement text, if any
     recorded_verdict: str | None = None  # a known finding: the verdict this claim is known to get
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Ledger:
     path: str
     claims: tuple[Claim, ...]
     title: str = ""
+    project: Project | None = None
+    registry: Registry | None = None
 
     def get(self, claim_id: str) -> Claim:
         for c in self.claims:
@@ -134,9 +141,18 @@ class _Lines:
         return start
 
 
-def load_ledger(path: str | Path, checks: Mapping[str, CheckSpec]) -> Ledger:
-    """Read and validate ``path``. ``checks`` is the check registry used to validate check ids, the
-    quantities each check needs, and parameter overrides."""
+def _did_you_mean(word: str, options) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(options), 1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def load_ledger(path: str | Path, checks: Mapping[str, CheckSpec] | None = None, *, max_memory: float | None = None) -> Ledger:
+    """Read and validate ``path``. The check registry is ``checks`` (if given) plus the modules the
+    ledger's ``[project].checks`` names; without ``checks``, the built-in checks plus those. Every
+    claimed quantity must be read by one of the claim's checks; every parameter override must lie in its
+    domain (and within the memory budget) — all before anything runs."""
     p = Path(path)
     spath = str(path)
     try:
@@ -157,14 +173,27 @@ def load_ledger(path: str | Path, checks: Mapping[str, CheckSpec]) -> Ledger:
     lines = _Lines(text)
     unknown_top = set(data) - TOP_KEYS
     if unknown_top:
-        raise LedgerError(spath, f"unknown top-level key(s) {sorted(unknown_top)}; expected [[claim]] tables")
+        raise LedgerError(spath, f"unknown top-level key(s) {sorted(unknown_top)}; expected [[claim]] tables, [ledger], [project], [lean]")
+    root = p.resolve().parent
+
+    def top_err(fieldname: str, message: str) -> LedgerError:
+        key = fieldname.split(".")[0]
+        line = next((i for i, ln in enumerate(text.splitlines(), 1) if ln.strip().startswith(f"[{key}]")), None)
+        return LedgerError(spath, message, None, fieldname, line)
+
+    project = parse_project(root, data.get("project"), data.get("lean"), top_err)
+    try:
+        groups = load_check_modules(check_entries(project) if checks is None else project.checks, root)
+        reg = build_registry(*([tuple(checks.values())] if checks is not None else []), *groups)
+    except CheckLoadError as exc:
+        raise LedgerError(spath, f"[project].checks: {exc}", None, "project.checks") from None
     raw_claims = data.get("claim")
     if not isinstance(raw_claims, list) or not raw_claims:
         raise LedgerError(spath, "no [[claim]] tables found")
     claims: list[Claim] = []
     seen: dict[str, int] = {}
     for idx, rc in enumerate(raw_claims):
-        claim = _claim(spath, idx, rc, checks, lines)
+        claim = _claim(spath, idx, rc, reg, lines, max_memory)
         if claim.id in seen:
             raise LedgerError(
                 spath, f"duplicate claim id (first defined as claim #{seen[claim.id] + 1}, line {claim.line})", claim.id, "id", lines.headers[idx]
@@ -173,10 +202,65 @@ def load_ledger(path: str | Path, checks: Mapping[str, CheckSpec]) -> Ledger:
         claims.append(claim)
     ledger_meta = data.get("ledger", {})
     title = ledger_meta.get("title", "") if isinstance(ledger_meta, dict) else ""
-    return Ledger(spath, tuple(claims), str(title))
+    return Ledger(path=spath, claims=tuple(claims), title=str(title) or project.name, project=project, registry=reg)
 
 
-def _claim(path: str, idx: int, rc: Any, checks: Mapping[str, CheckSpec], lines: _Lines) -> Claim:
+# ---- one claim: a table of fields, each with its own parser -----------------------------------------
+
+
+def _strings(val: Any, err) -> tuple[str, ...]:
+    if not isinstance(val, list) or not all(isinstance(x, str) and x for x in val):
+        raise err("must be a list of non-empty strings")
+    return tuple(val)
+
+
+def _text(required: bool):
+    def parse_text(val: Any, err) -> str:
+        if val is None and not required:
+            return ""
+        if not isinstance(val, str) or (required and not val.strip()):
+            raise err("required, a non-empty string" if required else "must be a string")
+        return val
+
+    return parse_text
+
+
+def _kind(val: Any, err) -> str:
+    if val not in KINDS:
+        raise err(f"must be one of {KINDS}, got {val!r}")
+    return val
+
+
+def _lean_names(val: Any, err) -> tuple[str, ...]:
+    names = _strings(val, err)
+    for name in names:
+        if not LEAN_NAME_RE.match(name):
+            raise err(f"{name!r} is not a Lean declaration name")
+    if len(set(names)) != len(names):
+        raise err("a Lean name is listed twice")
+    return names
+
+
+def _recorded(val: Any, err) -> str | None:
+    if val is not None and val not in RECORDABLE:
+        raise err(f"must be one of {RECORDABLE}, got {val!r}")
+    return val
+
+
+# field → (parser, default). Parsers take (value, err) where err(message) raises for that field.
+_SIMPLE_FIELDS: dict[str, tuple[Any, Any]] = {
+    "title": (_text(True), None),
+    "source": (_text(True), None),
+    "statement": (_text(True), None),
+    "kind": (_kind, "theorem"),
+    "lean": (_lean_names, []),
+    "checks": (_strings, []),
+    "notes": (_text(False), ""),
+    "recorded_verdict": (_recorded, None),
+}
+
+
+def _claim(path: str, idx: int, rc: Any, reg: Registry, lines: _Lines, max_memory: float | None) -> Claim:
     label = f"#{idx + 1}"
     header = lines.headers[idx] if idx < len(lines.headers) else None
     if not isinstance(rc, dict):
@@ -184,82 +268,88 @@ def _claim(path: str, idx: int, rc: Any, checks: Mapping[str, CheckSpec], lines:
     cid = rc.get("id")
     if not isinstance(cid, str) or not ID_RE.match(cid):
         raise LedgerError(path, f"id must be a string of [a-z0-9._-], got {cid!r}", label, "id", header)
-    line = lines.of(cid)
 
     def err(fieldname: str | None, message: str) -> LedgerError:
         return LedgerError(path, message, cid, fieldname, lines.of(cid, fieldname))
 
     unknown = set(rc) - CLAIM_KEYS
     if unknown:
-        import difflib
-
-        hints = [f"{u!r} (did you mean {difflib.get_close_matches(u, CLAIM_KEYS, 1)[0]!r}?)" if difflib.get_close_matches(u, CLAIM_KEYS, 1) else repr(u) for u in sorted(unknown)]
+        hints = [repr(u) + _did_you_mean(u, CLAIM_KEYS) for u in sorted(unknown)]
         raise err(sorted(unknown)[0], f"unknown field(s) {', '.join(hints)}")
-    strs = {}
-    for key in ("title", "source", "statement"):
-        val = rc.get(key)
-        if not isinstance(val, str) or not val.strip():
-            raise err(key, "required, a non-empty string")
-        strs[key] = val
-    kind = rc.get("kind", "theorem")
-    if kind not in KINDS:
-        raise err("kind", f"must be one of {KINDS}, got {kind!r}")
-    lean = _str_list(rc.get("lean", []), lambda m: err("lean", m))
-    for name in lean:
-        if not LEAN_NAME_RE.match(name):
-            raise err("lean", f"{name!r} is not a Lean declaration name")
-    check_ids = _str_list(rc.get("checks", []), lambda m: err("checks", m))
+    f: dict[str, Any] = {}
+    for key, (parser, default) in _SIMPLE_FIELDS.items():
+        f[key] = parser(rc.get(key, default), lambda m, _k=key: err(_k, m))
+    lean, check_ids = f["lean"], f["checks"]
     if not lean and not check_ids:
         raise err("checks", "a claim needs at least one witness: a Lean name or a check")
-    for cidx in check_ids:
-        if cidx not in checks:
-            import difflib
-
-            close = difflib.get_close_matches(cidx, list(checks), 1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise err("checks", f"unknown check id {cidx!r}{hint}")
+    for c in check_ids:
+        if c not in reg:
+            raise err("checks", f"unknown check id {c!r}{_did_you_mean(c, reg)}; see `crosscheck list`")
     if len(set(check_ids)) != len(check_ids):
         raise err("checks", "a check is listed twice")
     expect = _expectations(rc.get("expect", {}), err)
+    _check_reads(cid, expect, check_ids, lean, reg, err)
+    params = _params(rc.get("params", {}), check_ids, reg, err, max_memory)
+    fingerprints, statements = _fingerprints(rc.get("fingerprints", {}), lean, err)
+    return Claim(
+        id=cid, title=f["title"], source=f["source"], statement=f["statement"], kind=f["kind"], lean=lean, checks=check_ids,
+        expect=expect, params=params, fingerprints=fingerprints, notes=f["notes"], line=lines.of(cid), statements=statements,
+        recorded_verdict=f["recorded_verdict"],
+    )
+
+
+def _check_reads(cid: str, expect: Mapping[str, Expectation], check_ids: tuple[str, ...], lean: tuple[str, ...], reg: Registry, err) -> None:
+    """Every claimed quantity is read by one of the claim's checks (else it would be shown beside a verdict
+    that never compared it); every quantity a check requires is stated; expressions use only the case
+    variables the reading check provides; per-quantity Lean names are in the claim's lean list."""
     for name, e in expect.items():
         if not e.value.names:  # a constant: evaluate it now (e.g. an overflowing power)
             try:
                 e.value()
             except ExprError as exc:
                 raise err(f"expect.{name}", str(exc)) from None
-    for cidx in check_ids:
-        spec_vars = checks[cidx].variables or {}
-        for q, allowed in spec_vars.items():
-            if q in expect and not expect[q].value.names <= set(allowed):
-                unknown_names = sorted(expect[q].value.names - set(allowed))
-                raise err(
-                    f"expect.{q}",
-                    f"{expect[q].value.text!r} uses {', '.join(unknown_names)}, which check {cidx!r} does not provide "
-                    f"(it evaluates {q} with {', '.join(allowed)})",
-                )
-        missing = [q for q in checks[cidx].quantities if q not in expect]
+        missing_lean = [n for n in e.lean if n not in lean]
+        if missing_lean:
+            raise err(f"expect.{name}", f"Lean name(s) {missing_lean} are not in this claim's lean list")
+        readers = [c for c in check_ids if name in reg[c].reads]
+        if not readers:
+            listing = "; ".join(f"{c} reads {', '.join(reg[c].reads) or 'nothing'}" for c in check_ids) or "the claim lists no checks"
+            raise err(f"expect.{name}", f"no check of this claim reads {name!r}, so it would never be compared ({listing})")
+        for c in readers:
+            allowed = set(reg[c].reads[name])
+            if not e.value.names <= allowed:
+                bad = sorted(e.value.names - allowed)
+                raise err(f"expect.{name}", f"{e.value.text!r} uses {', '.join(bad)}, which check {c!r} does not provide "
+                                            f"(it evaluates {name} with {', '.join(sorted(allowed)) or 'no variables'})")
+    for c in check_ids:
+        missing = [q for q in reg[c].required if q not in expect]
         if missing:
-            raise err("expect", f"check {cidx!r} needs claimed quantit{'y' if len(missing) == 1 else 'ies'} {missing} in [claim.expect]")
-    params_raw = rc.get("params", {})
-    if not isinstance(params_raw, dict):
+            raise err("expect", f"check {c!r} needs claimed quantit{'y' if len(missing) == 1 else 'ies'} {missing} in [claim.expect]")
+
+
+def _params(raw: Any, check_ids: tuple[str, ...], reg: Registry, err, max_memory: float | None) -> dict[str, dict[str, Any]]:
+    if not isinstance(raw, dict):
         raise err("params", "must be a table of per-check tables")
     params: dict[str, dict[str, Any]] = {}
-    for cidx, overrides in params_raw.items():
-        if cidx not in check_ids:
-            raise err(f"params.{cidx}", f"parameters for {cidx!r}, which this claim does not list in checks")
+    for c, overrides in raw.items():
+        if c not in check_ids:
+            raise err(f"params.{c}", f"parameters for {c!r}, which this claim does not list in checks")
         if not isinstance(overrides, dict):
-            raise err(f"params.{cidx}", "must be a table")
+            raise err(f"params.{c}", "must be a table")
         try:
-            resolve_params(checks[cidx], overrides)
-        except ValueError as exc:
-            raise err(f"params.{cidx}", str(exc)) from None
-        params[cidx] = dict(overrides)
-    fps_raw = rc.get("fingerprints", {})
-    if not isinstance(fps_raw, dict):
+            prepare(reg[c], overrides, max_memory=max_memory)
+        except ParameterError as exc:
+            raise err(f"params.{c}", str(exc)) from None
+        params[c] = dict(overrides)
+    return params
+
+
+def _fingerprints(raw: Any, lean: tuple[str, ...], err) -> tuple[dict[str, str], dict[str, str]]:
+    if not isinstance(raw, dict):
         raise err("fingerprints", "must be a table of Lean name → fingerprint")
     fingerprints: dict[str, str] = {}
     statements: dict[str, str] = {}
-    for name, fp in fps_raw.items():
+    for name, fp in raw.items():
         if name not in lean:
             raise err("fingerprints", f"fingerprint for {name!r}, which is not in this claim's lean list")
         if isinstance(fp, dict):
@@ -274,19 +364,7 @@ def _claim(path: str, idx: int, rc: Any, checks: Mapping[str, CheckSpec], lines:
         if not isinstance(fp, str) or not FINGERPRINT_RE.match(fp):
             raise err("fingerprints", f"{name!r}: expected 'sha256:<hex>', got {fp!r}")
         fingerprints[name] = fp
-    notes = rc.get("notes", "")
-    if not isinstance(notes, str):
-        raise err("notes", "must be a string")
-    recorded = rc.get("recorded_verdict")
-    if recorded is not None and recorded not in RECORDABLE:
-        raise err("recorded_verdict", f"must be one of {RECORDABLE}, got {recorded!r}")
-    return Claim(cid, strs["title"], strs["source"], strs["statement"], kind, lean, check_ids, expect, params, fingerprints, notes, line, statements, recorded)
-
-
-def _str_list(val: Any, err) -> tuple[str, ...]:
-    if not isinstance(val, list) or not all(isinstance(x, str) and x for x in val):
-        raise err("must be a list of non-empty strings")
-    return tuple(val)
+    return fingerprints, statements
 
 
 def _tolerance(val: Any, name: str, err) -> float:
@@ -302,6 +380,7 @@ def _expectations(raw: Any, err) -> dict[str, Expectation]:
     for name, spec in raw.items():
         rtol = atol = 0.0
         why = ""
+        lean: tuple[str, ...] = ()
         if isinstance(spec, dict):
             unknown = set(spec) - EXPECT_KEYS
             if unknown:
@@ -313,6 +392,8 @@ def _expectations(raw: Any, err) -> dict[str, Expectation]:
             if ("rtol" in spec or "atol" in spec) and rtol == 0 and atol == 0:
                 raise err(f"expect.{name}", "a tolerance must be positive (rtol or atol > 0)")
             why = str(spec.get("why", ""))
+            if "lean" in spec:
+                lean = _lean_names(spec["lean"], lambda m, _n=name: err(f"expect.{_n}", f"lean: {m}"))
             value = spec["value"]
         else:
             value = spec
@@ -320,5 +401,5 @@ def _expectations(raw: Any, err) -> dict[str, Expectation]:
             expr = parse(value)
         except ExprError as exc:
             raise err(f"expect.{name}", str(exc)) from None
-        out[name] = Expectation(name, expr, rtol, atol, why)
+        out[name] = Expectation(name, expr, rtol, atol, why, lean)
     return out

@@ -1,4 +1,4 @@
-"""Command line: ``crosscheck verify | list | check | doctor | lean``.
+"""Command line: ``crosscheck verify | list | check | report | doctor | lean``.
 
 Exit codes: 0 success (no claim contradicted or failed); 1 a claim contradicted, Lean failed, a check
 errored, or ``--lean=require`` and Lean did not run; 2 bad input (ledger, arguments, parameters).
@@ -15,11 +15,6 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-
-
-def _beside(claims: str, name: str) -> Path:
-    """``name`` in the ledger's directory: the layout of a crosscheck project, wherever it is run from."""
-    return Path(claims).resolve().parent / name
 
 
 class _Progress:
@@ -44,8 +39,44 @@ def _positive_seconds(text: str) -> float:
     return x
 
 
+def _memory(text: str) -> float:
+    """``12G``, ``500M``, ``2048K`` or plain bytes."""
+    t = text.strip().upper().removesuffix("B").removesuffix("I")
+    scale = {"K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}.get(t[-1:], 1)
+    try:
+        x = float(t[:-1] if scale != 1 else t) * scale
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a size such as 8G or 500M, got {text!r}") from None
+    if not (x > 0 and x < float("inf")):
+        raise argparse.ArgumentTypeError(f"must be a positive size, got {text!r}")
+    return x
+
+
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of worker processes, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
+    return n
+
+
+def _seed(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be ≥ 0 (numpy seeds are non-negative), got {text!r}")
+    return n
+
+
 def _parser() -> argparse.ArgumentParser:
+    from crosscheck import __version__
+
     p = argparse.ArgumentParser(prog="crosscheck", description="Check a paper's claims: Lean proof, independent numerics, report.")
+    p.add_argument("--version", action="version", version=f"crosscheck {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
     v = sub.add_parser("verify", help="run every claim's witnesses and write the report")
@@ -56,9 +87,11 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--lean-timeout", type=_positive_seconds, default=os.environ.get("LEAN_TIMEOUT", "3600"),
                    help="seconds before the Lean build is killed (default 3600, or $LEAN_TIMEOUT)")
     v.add_argument("--only", nargs="+", default=[], metavar="CLAIM", help="only these claim ids")
-    v.add_argument("--seed", type=int, default=None, help="seed of every random draw (default: fixed, shown in the report)")
+    v.add_argument("--seed", type=_seed, default=None, help="seed of every random draw (default: fixed, shown in the report)")
     v.add_argument("--out", default="reports", help="output directory (default: reports)")
-    v.add_argument("--quick", action="store_true", help="thin the case grids (for tests)")
+    v.add_argument("--quick", action="store_true", help="thin the default case grids (explicit parameters are kept)")
+    v.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, help="worker processes for the checks (default: the number of cores)")
+    v.add_argument("--max-memory", type=_memory, default=None, help="refuse checks whose estimated memory exceeds this (default: half the machine's)")
     v.add_argument("--quiet", action="store_true", help="no progress output")
 
     ls = sub.add_parser("list", help="list claims and checks")
@@ -67,12 +100,17 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="run one check with its parameters overridden")
     c.add_argument("check_id")
     c.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a parameter (repeatable)")
-    c.add_argument("--seed", type=int, default=None)
+    c.add_argument("--seed", type=_seed, default=None)
+    c.add_argument("--max-memory", type=_memory, default=None, help="refuse if the estimated memory exceeds this")
     c.add_argument("--claims", default="claims.toml", help="ledger whose claimed quantities the check compares with")
     c.add_argument("--claim", default=None, help="which claim's quantities to use (default: the first listing the check)")
     c.add_argument("--json", action="store_true", help="print the result object as JSON")
     c.add_argument("--quick", action="store_true")
     c.add_argument("--quiet", action="store_true")
+
+    r = sub.add_parser("report", help="re-render the HTML report from a results.json, without re-running anything")
+    r.add_argument("results", help="a results.json written by verify")
+    r.add_argument("--out", default=None, help="output directory (default: the results.json's folder)")
 
     d = sub.add_parser("doctor", help="what was found, what is missing, and how to fix it")
     d.add_argument("--lean-dir", default="lean")
@@ -94,10 +132,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    args.argv = None if argv is None else list(argv)
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "verify": _cmd_verify,
         "list": _cmd_list,
         "check": _cmd_check,
+        "report": _cmd_report,
         "doctor": _cmd_doctor,
         "lean": _cmd_lean,
     }
@@ -118,10 +158,10 @@ def _error(msg: str) -> int:
 
 def _cmd_verify(args: argparse.Namespace) -> int:
     from crosscheck.claims import LedgerError
+    from crosscheck.engine.params import ParameterError
     from crosscheck.report import write_reports
-    from crosscheck.verify import DEFAULT_SEED, verify
-
     from crosscheck.report.write import OutputDirError, check_out_dir
+    from crosscheck.verify import DEFAULT_SEED, verify
 
     progress = _Progress(args.quiet)
     seed = DEFAULT_SEED if args.seed is None else args.seed
@@ -132,19 +172,21 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     try:
         result = verify(
             args.claims,
-            lean_dir=args.lean_dir or _beside(args.claims, "lean"),
+            lean_dir=args.lean_dir,
             lean_mode=args.lean,
             only=args.only,
             seed=seed,
             quick=args.quick,
             lean_timeout=args.lean_timeout,
-            out_dir=args.out,
+            jobs=args.jobs,
+            max_memory=args.max_memory,
+            command=" ".join(["crosscheck", *(sys.argv[1:] if args.argv is None else args.argv)]),
             progress=progress,
         )
     except LedgerError as exc:
         return _error(f"{exc} (no report written)")
-    except ValueError as exc:
-        return _error(str(exc))
+    except ParameterError as exc:
+        return _error(f"{exc} (nothing was run; no report written)")
     extra = {}
     log = result.lean.build.get("log_path") if result.lean.build else None
     if log:
@@ -155,55 +197,88 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         return _error(str(exc))
     except OSError as exc:
         return _error(f"cannot write the report to {args.out}: {exc.strerror or exc} (the previous report, if any, is unchanged)")
-    counts = ", ".join(f"{n} {k}" for k, n in result.counts().items())
-    print(f"crosscheck: {len(result.claims)} claim(s): {counts}. Lean: {result.lean.summary}.")
+    print(summary_line(result))
     width = max((len(v.claim.id) for v in result.claims), default=10) + 2
     for v in result.claims:
         note = ""
         if v.recorded:
             note = "  [known finding, recorded in the ledger]" if not v.fails_run else f"  [ledger records {v.recorded!r}: CHANGED]"
-        print(f"  {v.claim.id:<{width}} {v.verdict:<22} {v.explanation}{note}")
-    if result.options.get("lean_required_but_not_run"):
-        print("crosscheck: --lean=require, but Lean did not run: failing.", file=sys.stderr)
-    print(f"crosscheck: report written to {out / 'index.html'} (exit code {result.exit_code})")
+        print(f"  {v.claim.id:<{width}} {str(v.verdict):<22} {v.explanation}{note}")
+    print(f"crosscheck: report written to {out / 'index.html'}")
+    if result.exit_code:
+        print(f"crosscheck: exit code {result.exit_code}, because:", file=sys.stderr)
+        for line in result.failing:
+            print(f"  - {line}", file=sys.stderr)
+    else:
+        print("crosscheck: exit code 0")
     return result.exit_code
 
 
-def _cmd_list(args: argparse.Namespace) -> int:
-    from crosscheck.checks import registry
-    from crosscheck.claims import LedgerError, load_ledger
+def summary_line(result) -> str:
+    """``crosscheck: 2 of 17 claims (--only, quick mode): … Lean: …`` — partial runs say so."""
+    counts = ", ".join(f"{n} {k}" for k, n in result.counts().items())
+    o = result.options
+    scope = f"{o.get('claims_run', len(result.claims))} of {o.get('claims_total', len(result.claims))} claims"
+    marks = [m for m in ("--only" if o.get("only") else "", "quick mode" if o.get("quick") else "") if m]
+    if marks:
+        scope += f" ({', '.join(marks)})"
+    return f"crosscheck: {scope}: {counts}. Lean: {result.lean.summary}."
 
-    reg = registry()
+
+def _load(claims: str, max_memory: float | None = None):
+    from crosscheck.claims import load_ledger
+
+    return load_ledger(claims, max_memory=max_memory)
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from crosscheck.claims import LedgerError
+    from crosscheck.engine.params import describe
+
     try:
-        ledger = load_ledger(args.claims, reg)
+        ledger = _load(args.claims)
     except LedgerError as exc:
         return _error(str(exc))
+    reg = ledger.registry
     print("Claims:")
     w = max(len(c.id) for c in ledger.claims) + 2
     for c in ledger.claims:
         print(f"  {c.id:<{w}}{c.title}  [{c.source}]")
         for n in c.lean:
-            print(f"      lean   {n}")
+            print(f"      lean    {n}")
         for cid in c.checks:
             print(f"      {'control' if reg[cid].role == 'control' else 'check  '} {cid}")
+            for k, v in c.params.get(cid, {}).items():
+                print(f"              {k} = {v!r}  (set by this claim)")
+        for q, e in c.expect.items():
+            tol = f"  (rtol {e.rtol:g}, atol {e.atol:g})" if (e.rtol or e.atol) else ""
+            print(f"      claims  {q} = {e.value.text}{tol}" + (f"  [Lean: {', '.join(e.lean)}]" if e.lean else ""))
     print("Checks:")
     w = max(len(k) for k in reg) + 2
     for cid, spec in sorted(reg.items()):
-        defaults = ", ".join(f"{k}={v}" for k, v in spec.defaults.items())
         print(f"  {cid:<{w}}{spec.title}")
-        if defaults:
-            print(f"      parameters: {defaults}")
+        print(f"      {'control' if spec.role == 'control' else 'evidence'}; from {spec.origin}")
+        for q, variables in spec.reads.items():
+            opt = " (optional)" if q in spec.optional else ""
+            print(f"      reads {q}{opt}, evaluated with {', '.join(variables) or 'no variables'}")
+        for line in describe(spec.params):
+            print(f"      param {line}")
     return EXIT_OK
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from crosscheck.checks import registry, run_check
-    from crosscheck.checks.base import CheckContext, resolve_params
-    from crosscheck.claims import LedgerError, load_ledger
+    from crosscheck.claims import LedgerError
+    from crosscheck.engine.params import ParameterError
+    from crosscheck.engine.runner import prepare, run_check
+    from crosscheck.engine.spec import CheckContext
     from crosscheck.report.serialize import to_data
     from crosscheck.verify import DEFAULT_SEED
 
-    reg = registry()
+    try:
+        ledger = _load(args.claims, args.max_memory)
+    except LedgerError as exc:
+        return _error(str(exc))
+    reg = ledger.registry
     if args.check_id not in reg:
         import difflib
 
@@ -216,42 +291,59 @@ def _cmd_check(args: argparse.Namespace) -> int:
         if not sep or not name.strip():
             return _error(f"--set {item!r}: expected NAME=VALUE")
         overrides[name.strip()] = value
-    expect = {}
-    claim_params = {}
-    if spec.quantities or Path(args.claims).exists():
-        try:
-            ledger = load_ledger(args.claims, reg)
-        except LedgerError as exc:
-            return _error(str(exc))
-        users = [c for c in ledger.claims if args.check_id in c.checks and (args.claim is None or c.id == args.claim)]
-        if not users and spec.quantities:
-            return _error(f"no claim in {args.claims} lists check {args.check_id!r}" + (f" (claim {args.claim!r})" if args.claim else ""))
-        if users:
-            expect = dict(users[0].expect)
-            claim_params = dict(users[0].params.get(args.check_id, {}))
+    if args.claim is not None and args.claim not in {c.id for c in ledger.claims}:
+        import difflib
+
+        close = difflib.get_close_matches(args.claim, [c.id for c in ledger.claims], 1)
+        return _error(f"--claim: unknown claim id {args.claim!r}" + (f" (did you mean {close[0]!r}?)" if close else "") + "; see `crosscheck list`")
+    users = [c for c in ledger.claims if args.check_id in c.checks and (args.claim is None or c.id == args.claim)]
+    if not users and (spec.required or args.claim):
+        return _error(f"no claim in {args.claims} lists check {args.check_id!r}" + (f" (claim {args.claim!r})" if args.claim else ""))
+    expect, claim_params = {}, {}
+    if users:
+        expect = {q: e for q, e in users[0].expect.items() if q in spec.reads}
+        claim_params = dict(users[0].params.get(args.check_id, {}))
+    explicit = {**claim_params, **overrides}
     try:
-        params = resolve_params(spec, {**claim_params, **overrides})
-    except ValueError as exc:
-        return _error(str(exc))
+        params = prepare(spec, explicit, max_memory=args.max_memory)
+    except ParameterError as exc:
+        return _error(f"{exc} (nothing was run)")
     seed = DEFAULT_SEED if args.seed is None else args.seed
     progress = _Progress(args.quiet or args.json)
-    ctx = CheckContext(seed=seed, params=params, expect=expect, progress=progress, quick=args.quick, overridden=frozenset(overrides))
-    res = run_check(spec, ctx)
+    ctx = CheckContext(seed=seed, params=params, expect=expect, progress=progress, quick=args.quick, overridden=frozenset(explicit))
+    try:
+        res = run_check(spec, ctx)
+    except ParameterError as exc:
+        return _error(f"{exc}")
     if args.json:
         data = to_data(res)
         data.pop("plots", None)
         print(json.dumps(data, indent=1, ensure_ascii=False))
     else:
-        print(f"{res.check_id}: {res.status} — {res.summary} ({res.cases} cases, {res.seconds:.2f} s, seed {seed})")
+        claim = f", claim {users[0].id}" if users else ""
+        print(f"{res.check_id}: {res.status} — {res.summary} ({res.cases} cases, {res.seconds:.2f} s, seed {seed}{claim})")
         if res.worst:
             w = res.worst
             print(f"  worst: {w.case}: {w.quantity} measured {w.measured:.6g}, expected {w.expected:.6g}, allowed error {w.allowed:.3g}")
+        shown = f" ({len(res.failures)} of {res.n_failures} shown, worst first)" if res.n_failures > len(res.failures) else ""
+        if res.failures:
+            print(f"  failing comparisons{shown}:")
         for f in res.failures:
-            print(f"  FAIL {f.case}: {f.quantity} measured {f.measured:.6g}, expected {f.expected:.6g}")
-    if res.status == "error" and res.summary.startswith("invalid parameter"):
-        print(f"crosscheck: error: {res.summary}", file=sys.stderr)
-        return EXIT_USAGE
+            print(f"  FAIL {f.case}: {f.quantity} measured {f.measured:.6g}, expected {f.expected:.6g}, allowed {f.allowed:.3g}")
+        if res.error:
+            print(res.error.traceback, file=sys.stderr)
     return EXIT_OK if res.status in ("pass", "inconclusive") else EXIT_FAIL
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from crosscheck.report.write import OutputDirError, rerender
+
+    try:
+        out = rerender(args.results, args.out)
+    except (OutputDirError, OSError, ValueError) as exc:
+        return _error(str(exc))
+    print(f"crosscheck: report re-rendered to {out / 'index.html'}")
+    return EXIT_OK
 
 
 def _cmd_doctor(args: argparse.Namespace) -> int:
@@ -273,15 +365,14 @@ def _cmd_lean(args: argparse.Namespace) -> int:
 def _cmd_fingerprints(args: argparse.Namespace) -> int:
     """Print, per claim, the ``[claim.fingerprints]`` table for the current Lean sources (to paste into
     the ledger after a deliberate change of a statement)."""
-    from crosscheck.checks import registry
-    from crosscheck.claims import LedgerError, load_ledger
+    from crosscheck.claims import LedgerError
     from crosscheck.lean.static import scan
 
     try:
-        ledger = load_ledger(args.claims, registry())
+        ledger = _load(args.claims)
     except LedgerError as exc:
         return _error(str(exc))
-    lean_dir = Path(args.lean_dir) if args.lean_dir else _beside(args.claims, "lean")
+    lean_dir = Path(args.lean_dir) if args.lean_dir else ledger.project.lean_path
     if not lean_dir.is_dir():
         return _error(f"--lean-dir {lean_dir}: not a directory")
     s = scan(lean_dir)

@@ -1,38 +1,51 @@
-"""``crosscheck verify``: ledger → Lean stage → numerical checks → verdicts → report."""
+"""``crosscheck verify``: ledger → (validate everything) → Lean stage → numerical checks → verdicts.
+
+Order matters for trust: the ledger, every check's parameters and their memory estimates are validated
+before any work (a problem is exit 2, no report). Identical check runs (same check, parameters, claimed
+quantities it reads, seed, mode) run once and serve every claim that lists them; checks run in worker
+processes (``jobs``), and results do not depend on their number (every draw is seeded per check).
+"""
 
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import os
 import platform
 import subprocess
 import sys
 import time
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from crosscheck import __version__
-from crosscheck.checks import registry, run_check
-from crosscheck.checks.base import CONTROL, CheckContext, CheckResult, resolve_params
 from crosscheck.claims import Claim, Ledger, load_ledger
+from crosscheck.engine.outcomes import Role, Status, Verdict
+from crosscheck.engine.params import ParameterError
+from crosscheck.engine.registry import Registry
+from crosscheck.engine.results import CheckResult
+from crosscheck.engine.runner import prepare, run_check
+from crosscheck.engine.spec import CheckContext, Expectation
 from crosscheck.lean.stage import run_lean_stage
 from crosscheck.lean.witness import DeclWitness, LeanStage, claim_state, statement_diff
-from crosscheck.verdict import BAD_VERDICTS, combine, describe, numerics_state
+from crosscheck.verdict import BAD_VERDICTS, QuantityCoverage, combine, coverage, describe, numerics_state
 
 DEFAULT_SEED = 20240607
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ClaimVerdict:
     claim: Claim
-    verdict: str
+    verdict: Verdict
     explanation: str
     lean_state: str | None
-    numerics: str | None
+    numerics: Status | None
     lean: tuple[DeclWitness, ...]
     evidence: tuple[CheckResult, ...]
     controls: tuple[CheckResult, ...]
+    coverage: tuple[QuantityCoverage, ...] = ()
 
     @property
     def recorded(self) -> str | None:
@@ -47,7 +60,7 @@ class ClaimVerdict:
         return self.verdict in BAD_VERDICTS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RunResult:
     ledger: Ledger
     lean: LeanStage
@@ -57,11 +70,12 @@ class RunResult:
     seconds: Mapping[str, float]
     exit_code: int
     options: Mapping[str, Any] = field(default_factory=dict)
+    failing: tuple[str, ...] = ()  # why the exit code is non-zero, one line each
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for c in self.claims:
-            out[c.verdict] = out.get(c.verdict, 0) + 1
+            out[str(c.verdict)] = out.get(str(c.verdict), 0) + 1
         return out
 
 
@@ -93,30 +107,92 @@ def environment(seed: int, root: Path) -> dict[str, Any]:
     }
 
 
-def run_claim_checks(
-    claim: Claim,
-    seed: int,
-    progress: Callable[[str], None],
-    quick: bool = False,
-    extra_params: Mapping[str, Mapping[str, Any]] | None = None,
-) -> tuple[list[CheckResult], list[CheckResult]]:
-    reg = registry()
-    evidence, controls = [], []
-    for cid in claim.checks:
-        spec = reg[cid]
-        overrides = {**claim.params.get(cid, {}), **(extra_params or {}).get(cid, {})}
-        ctx = CheckContext(
-            seed=seed,
-            params=resolve_params(spec, overrides),
-            expect=claim.expect,
-            progress=lambda msg, _cid=cid: progress(f"[{claim.id}] {_cid}: {msg}"),
-            quick=quick,
-        )
-        progress(f"[{claim.id}] {cid} …")
-        res = run_check(spec, ctx)
-        progress(f"[{claim.id}] {cid}: {res.status} ({res.seconds:.1f} s) — {res.summary}")
-        (controls if spec.role == CONTROL else evidence).append(res)
-    return evidence, controls
+# ---- the numerics: planned, deduplicated, run (in parallel) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Task:
+    """One check run: the key identifies identical runs (shared between claims)."""
+
+    key: str
+    check_id: str
+    params: Mapping[str, Any]
+    expect: Mapping[str, Expectation]
+    overridden: frozenset[str]
+
+
+def task_key(check_id: str, params: Mapping[str, Any], expect: Mapping[str, Expectation], seed: int, quick: bool) -> str:
+    """(check, parameters, claimed quantities it reads with their tolerances, seed, mode) as text."""
+    quantities = {q: [e.value.text, e.rtol, e.atol] for q, e in sorted(expect.items())}
+    return json.dumps([check_id, dict(sorted(params.items())), quantities, seed, quick], sort_keys=True, default=str)
+
+
+def plan(claims: Sequence[Claim], reg: Registry, seed: int, quick: bool, max_memory: float | None) -> tuple[dict[str, Task], dict[str, list[str]]]:
+    """Validate every (claim, check) before any work; return the distinct tasks and, per claim, its keys.
+    Raises :class:`ParameterError` (exit 2) on the first invalid parameter."""
+    tasks: dict[str, Task] = {}
+    per_claim: dict[str, list[str]] = {}
+    for c in claims:
+        keys = []
+        for cid in c.checks:
+            spec = reg[cid]
+            overrides = dict(c.params.get(cid, {}))
+            try:
+                params = prepare(spec, overrides, max_memory=max_memory)
+            except ParameterError as exc:
+                raise ParameterError(f"claim {c.id}: {exc}") from None
+            expect = {q: e for q, e in c.expect.items() if q in spec.reads}
+            key = task_key(cid, params, expect, seed, quick)
+            tasks.setdefault(key, Task(key, cid, params, expect, frozenset(overrides)))
+            keys.append(key)
+        per_claim[c.id] = keys
+    return tasks, per_claim
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _run_task(key: str) -> tuple[str, CheckResult]:
+    """Run one planned task (in a worker process, the plan is inherited through fork)."""
+    reg: Registry = _WORKER["registry"]
+    t: Task = _WORKER["tasks"][key]
+    ctx = CheckContext(seed=_WORKER["seed"], params=t.params, expect=t.expect, quick=_WORKER["quick"], overridden=t.overridden,
+                       progress=_WORKER.get("progress", lambda _m: None))
+    return key, run_check(reg[t.check_id], ctx)
+
+
+def run_tasks(tasks: Mapping[str, Task], reg: Registry, seed: int, quick: bool, jobs: int,
+              progress: Callable[[str], None], executor: Executor | None = None) -> dict[str, CheckResult]:
+    """Run every task once; ``jobs`` worker processes (1: in this process). Results are keyed, so their
+    order of completion does not matter."""
+    _WORKER.update(registry=reg, tasks=dict(tasks), seed=seed, quick=quick)
+    out: dict[str, CheckResult] = {}
+    keys = list(tasks)
+    n = len(keys)
+    if jobs <= 1 and executor is None:
+        _WORKER["progress"] = progress
+        for i, k in enumerate(keys, 1):
+            progress(f"[{i}/{n}] {tasks[k].check_id} …")
+            _, res = _run_task(k)
+            out[k] = res
+            progress(f"[{i}/{n}] {res.check_id}: {res.status} ({res.seconds:.1f} s)")
+        return out
+    _WORKER.pop("progress", None)
+    import multiprocessing
+
+    own = executor is None
+    ex = executor or ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+    try:
+        # longest first (by the previous run's order is unknown): heavy checks are listed in the plan order
+        futures = {ex.submit(_run_task, k): k for k in keys}
+        for i, fut in enumerate(as_completed(futures), 1):
+            k, res = fut.result()
+            out[k] = res
+            progress(f"[{i}/{n}] {res.check_id}: {res.status} ({res.seconds:.1f} s)")
+    finally:
+        if own:
+            ex.shutdown(cancel_futures=True)
+    return out
 
 
 def _with_recorded_diff(w: DeclWitness, recorded: str | None) -> DeclWitness:
@@ -131,59 +207,86 @@ def _with_recorded_diff(w: DeclWitness, recorded: str | None) -> DeclWitness:
 def verify(
     claims_path: str | Path,
     *,
-    lean_dir: str | Path,
+    lean_dir: str | Path | None = None,
     lean_mode: str = "auto",
     only: Sequence[str] = (),
     seed: int = DEFAULT_SEED,
     quick: bool = False,
     lean_timeout: float = 3600.0,
-    out_dir: str | Path | None = None,
+    jobs: int = 1,
+    max_memory: float | None = None,
+    command: str = "",
     progress: Callable[[str], None] = lambda _m: None,
 ) -> RunResult:
-    """Run the whole pipeline and return the result (the caller writes the report)."""
+    """Run the whole pipeline and return the result (the caller writes the report). Raises
+    :class:`~crosscheck.claims.LedgerError` or :class:`ParameterError` (exit 2) before any work."""
     t0 = time.perf_counter()
-    ledger = load_ledger(claims_path, registry())
+    ledger = load_ledger(claims_path, max_memory=max_memory)
+    assert ledger.registry is not None and ledger.project is not None
+    reg = ledger.registry
     claims = list(ledger.claims)
+    if seed < 0:
+        raise ParameterError(f"--seed must be ≥ 0, got {seed}")
     if only:
-        unknown = [c for c in only if c not in {x.id for x in claims}]
+        known = [x.id for x in claims]
+        unknown = [c for c in only if c not in known]
         if unknown:
-            raise ValueError(f"--only: unknown claim id(s) {unknown}; known: {[c.id for c in claims]}")
+            import difflib
+
+            hints = [f"{u!r}" + (f" (did you mean {difflib.get_close_matches(u, known, 1)[0]!r}?)" if difflib.get_close_matches(u, known, 1) else "") for u in unknown]
+            raise ParameterError(f"--only: unknown claim id(s) {', '.join(hints)}; see `crosscheck list`")
         claims = [c for c in claims if c.id in only]
+    tasks, per_claim = plan(claims, reg, seed, quick, max_memory)
     names: dict[str, str | None] = {}
     for c in claims:
         for n in c.lean:
             names[n] = c.fingerprints.get(n)
+    lean_path = Path(lean_dir) if lean_dir is not None else ledger.project.lean_path
     progress("Lean stage …")
-    lean = run_lean_stage(lean_dir, names, lean_mode, out_dir=out_dir, timeout=lean_timeout, progress=progress)
+    lean = run_lean_stage(lean_path, names, lean_mode, timeout=lean_timeout, progress=progress)
     progress(f"Lean: {lean.summary}")
     t1 = time.perf_counter()
+    progress(f"numerics: {len(tasks)} check run(s) for {len(claims)} claim(s), {jobs} worker(s)")
+    results = run_tasks(tasks, reg, seed, quick, jobs, progress)
     verdicts = []
     for c in claims:
-        evidence, controls = run_claim_checks(c, seed, progress, quick)
+        evidence, controls = [], []
+        for cid, key in zip(c.checks, per_claim[c.id]):
+            (controls if reg[cid].role is Role.CONTROL else evidence).append(results[key])
         wit = [_with_recorded_diff(lean.decls[n], c.statements.get(n)) for n in c.lean]
         lstate = claim_state(wit) if c.lean else None
         nstate = numerics_state(evidence, controls)
-        v = combine(lstate, nstate)
-        verdicts.append(ClaimVerdict(c, v, describe(v, lstate), lstate, nstate, tuple(wit), tuple(evidence), tuple(controls)))
+        rows = coverage(c.expect, {w.name: w.state for w in wit}, [*evidence, *controls])
+        v = combine(lstate, nstate, rows)
+        verdicts.append(ClaimVerdict(claim=c, verdict=v, explanation=describe(v, lstate, rows), lean_state=lstate, numerics=nstate,
+                                     lean=tuple(wit), evidence=tuple(evidence), controls=tuple(controls), coverage=rows))
     t2 = time.perf_counter()
-    bad = any(v.fails_run for v in verdicts)
+    failing = [f"claim {v.claim.id}: {v.verdict} — " + (f"the ledger records {v.recorded!r}; it changed" if v.recorded else v.explanation)
+               for v in verdicts if v.fails_run]
     lean_required_missing = lean_mode == "require" and not lean.ran
-    exit_code = 1 if (bad or lean_required_missing) else 0
+    if lean_required_missing:
+        failing.append(f"Lean stage: --lean=require, but Lean did not run ({lean.summary})")
+    for w in {w.name: w for v in verdicts for w in v.lean}.values():
+        if any("no Lean sources found" in p for p in w.problems):
+            failing.append(f"Lean sources: none found at {lean_path}; pass --lean-dir or set [project].lean_dir in the ledger")
+            break
+    exit_code = 1 if any(v.fails_run for v in verdicts) or lean_required_missing else 0
     root = Path(claims_path).resolve().parent
     return RunResult(
-        ledger=ledger,
-        lean=lean,
-        claims=tuple(verdicts),
-        seed=seed,
-        environment=environment(seed, root),
-        seconds={"lean": t1 - t0, "numerics": t2 - t1, "total": t2 - t0},
-        exit_code=exit_code,
+        ledger=ledger, lean=lean, claims=tuple(verdicts), seed=seed, environment=environment(seed, root),
+        seconds={"lean": t1 - t0, "numerics": t2 - t1, "total": t2 - t0}, exit_code=exit_code,
         options={
             "lean_mode": lean_mode,
             "only": list(only),
             "quick": quick,
+            "jobs": jobs,
             "claims": str(claims_path),
+            "claims_run": len(claims),
+            "claims_total": len(ledger.claims),
+            "check_runs": len(tasks),
+            "check_listings": sum(len(k) for k in per_claim.values()),
             "lean_required_but_not_run": lean_required_missing,
-            "argv": " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv)),
+            "argv": command,
         },
+        failing=tuple(failing),
     )
