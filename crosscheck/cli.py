@@ -1,4 +1,4 @@
-"""Command line: ``crosscheck verify | list | check | doctor | lean``.
+"""Command line: ``crosscheck verify | list | check | doctor | lean | blueprint | diff``.
 
 Exit codes: 0 success (no claim contradicted or failed); 1 a claim contradicted, Lean failed, a check
 errored, or ``--lean=require`` and Lean did not run; 2 bad input (ledger, arguments, parameters).
@@ -89,6 +89,11 @@ def _parser() -> argparse.ArgumentParser:
     t = lsub.add_parser("trace", help="list each theorem's premises with LeanDojo (optional extra)")
     t.add_argument("--lean-dir", default="lean")
     t.add_argument("--out", default="reports")
+
+    from crosscheck import blueprint_cli, diff
+
+    blueprint_cli.add_parser(sub)
+    diff.add_parser(sub)
     return p
 
 
@@ -100,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check": _cmd_check,
         "doctor": _cmd_doctor,
         "lean": _cmd_lean,
+        "blueprint": _cmd_blueprint,
+        "diff": _cmd_diff,
     }
     try:
         return handlers[args.command](args)
@@ -252,6 +259,18 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"crosscheck: error: {res.summary}", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK if res.status in ("pass", "inconclusive") else EXIT_FAIL
+
+
+def _cmd_blueprint(args: argparse.Namespace) -> int:
+    from crosscheck.blueprint_cli import run
+
+    return run(args)
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from crosscheck.diff import run
+
+    return run(args)
 
 
 def _cmd_doctor(args: argparse.Namespace) -> int:
