@@ -3,7 +3,8 @@
 Content, in order: the title; the run scope (claims run, quick mode, Lean mode, seed, commit, ledger);
 the count of claims per verdict (in the order of :data:`crosscheck.verdict.VERDICTS`) and the exit code;
 the Lean stage's summary line; then every claim that is not green — green being ``confirmed``,
-``supported numerically`` and ``agrees`` — with its verdict (and whether the ledger records it as a known
+``supported numerically`` and ``agrees``; a claim whose recorded finding changed fails the run and is
+listed even when its new verdict is green — with its verdict (and whether the ledger records it as a known
 finding) and its reason: the explanation, then what went wrong (failed Lean declarations, checks and
 controls that did not pass, each with its summary). Text from the data is escaped for Markdown tables.
 """
@@ -90,7 +91,7 @@ def render_summary(data: Mapping[str, Any], title: str | None = None) -> str:
     if not lean.get("ran"):
         lean_line += " (static scan only: unverified)"
     lines += ["", f"**Lean:** {lean_line}", ""]
-    bad = [c for c in claims if c.get("verdict") not in GREEN]
+    bad = [c for c in claims if c.get("verdict") not in GREEN or c.get("fails_run")]
     if not bad:
         lines.append("Every claim is green.")
     else:
