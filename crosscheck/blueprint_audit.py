@@ -2,9 +2,11 @@
 
 Each Lean name gets one status:
 
-* with a toolchain (the stage ran): ``verified``; else from the stage's reasons, in this order,
-  ``missing`` (not in the source / not in the compiled package), ``sorry``, ``axiom`` (an axiom outside the
-  standard three), ``failed`` (any other reason: build error, drift, stage-wide failure);
+* with a toolchain (the stage ran): ``verified``; else, for a declaration in the declaration dump, from
+  its own axioms: ``sorry`` (``sorryAx``), ``axiom`` (one outside propext, Classical.choice, Quot.sound),
+  else ``failed`` (drift, a build error in it); for one not in the dump: ``missing`` (not found),
+  ``sorry`` (a ``sorry`` inside its own source), else ``failed`` (the build failed; the reason is shown).
+  A ``sorry`` elsewhere in its module does not make a declaration ``sorry``;
 * without one (UNVERIFIED, static scan of the sources): ``missing`` (no such declaration in the source),
   ``sorry`` (``sorry``/``admit`` inside the declaration), ``axiom`` (declared as an axiom, or
   ``native_decide``/``unsafe``/``debug.skipKernelTC`` inside it), else ``present``.
@@ -29,7 +31,7 @@ from typing import Mapping
 
 from crosscheck.blueprint import Blueprint, Entry
 from crosscheck.lean.static import StaticScan
-from crosscheck.lean.witness import VERIFIED, LeanStage
+from crosscheck.lean.witness import ALLOWED_AXIOMS, VERIFIED, LeanStage
 
 VERIFIED_S, PRESENT, SORRY, AXIOM, MISSING, FAILED_S = "verified", "present", "sorry", "axiom", "missing", "failed"
 BAD = (MISSING, SORRY, AXIOM, FAILED_S)
@@ -119,16 +121,18 @@ def stage_status(stage: LeanStage, name: str) -> DeclStatus:
         return DeclStatus(name, FAILED_S, "not judged by the Lean stage")
     if w.state == VERIFIED:
         return DeclStatus(name, VERIFIED_S, w.reason)
-    text = " ".join(w.problems or (w.reason,))
-    if "not found" in text:
-        status = MISSING
-    elif "sorry" in text:
-        status = SORRY
-    elif "axiom" in text:
-        status = AXIOM
-    else:
-        status = FAILED_S
-    return DeclStatus(name, status, w.reason)
+    if w.axioms is not None:  # in the declaration dump: its own axioms are exact
+        if "sorryAx" in w.axioms:
+            return DeclStatus(name, SORRY, w.reason)
+        if any(a not in ALLOWED_AXIOMS for a in w.axioms):
+            return DeclStatus(name, AXIOM, w.reason)
+        return DeclStatus(name, FAILED_S, w.reason)
+    if any("not found" in p for p in (w.problems or (w.reason,))):
+        return DeclStatus(name, MISSING, w.reason)
+    # not in a dump (the build failed): a sorry must be in the declaration's own source to count as its own
+    if stage.scan is not None and w.decl is not None and any(h.word in _SORRY_WORDS for h in stage.scan.hatches_in(w.decl)):
+        return DeclStatus(name, SORRY, w.reason)
+    return DeclStatus(name, FAILED_S, w.reason)
 
 
 def judge_entry(entry: Entry, decls: tuple[DeclStatus, ...], verified: bool) -> tuple[Finding, ...]:

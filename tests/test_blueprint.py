@@ -93,7 +93,7 @@ def test_detex_is_readable():
 
 def test_proves_attaches_proof_and_names_are_split(tmp_path):
     (tmp_path / "m.tex").write_text(
-        "\\begin{lemma}\\label{a}\\lean{ X.a ,\n  X.b\\_c }\\end{lemma}\n"
+        "\\begin{lemma}\\label{a}\\lean{ X.a , % the first, then\n  X.b\\_c }\\end{lemma}\n"
         "\\begin{theorem}\\label{b}\\lean{X.d}\\end{theorem}\n"
         "\\begin{proof}\\proves{a}\\leanok\\end{proof}\n",
         encoding="utf-8",
@@ -179,12 +179,14 @@ def test_toolchain_states_map_to_statuses():
     ws = {
         "A.ok": DeclWitness("A.ok", VERIFIED, "lake build succeeded"),
         "A.gone": DeclWitness("A.gone", FAILED, "x", problems=("declaration not found in the compiled package (absent from the declaration dump)",)),
-        "A.sorry": DeclWitness("A.sorry", FAILED, "x", problems=("uses sorry (sorryAx among its axioms)",)),
-        "A.ax": DeclWitness("A.ax", FAILED, "x", problems=("depends on axiom(s) outside {propext, Classical.choice, Quot.sound}: Foo",)),
-        "A.bad": DeclWitness("A.bad", FAILED, "x", problems=("lake build --wfail reported 1 error(s) in this declaration",)),
+        "A.sorry": DeclWitness("A.sorry", FAILED, "x", axioms=("propext", "sorryAx"), problems=("uses sorry (sorryAx among its axioms)",)),
+        "A.ax": DeclWitness("A.ax", FAILED, "x", axioms=("Foo",), problems=("depends on axiom(s) outside {propext, Classical.choice, Quot.sound}: Foo",)),
+        "A.bad": DeclWitness("A.bad", FAILED, "x", axioms=("propext",), problems=("lake build --wfail reported 1 error(s) in this declaration",)),
+        # a sorry warning elsewhere in its module (no dump: the --wfail build failed) is not its own sorry
+        "A.near": DeclWitness("A.near", FAILED, "x", problems=("lake build --wfail reported 1 warning(s) in its module M (first: declaration uses 'sorry')",)),
     }
     st = _stage(ws)
-    assert [stage_status(st, n).status for n in ws] == [VERIFIED_S, MISSING, SORRY, AXIOM, FAILED_S]
+    assert [stage_status(st, n).status for n in ws] == [VERIFIED_S, MISSING, SORRY, AXIOM, FAILED_S, FAILED_S]
 
 
 def test_toolchain_audit_missing_mark_when_verified_and_wrong_when_failed(tmp_path):
@@ -273,3 +275,15 @@ def test_import_skips_names_that_are_not_lean_identifiers(bp):
     bad = type(bp)(bp.root, bp.files, (bp.entries[0].__class__(**{**bp.entries[0].__dict__, "lean": ("not a name",)}),))
     plan = plan_import(bad, None, "x.tex")
     assert not plan.added and "not a Lean name" in plan.skipped[0][1]
+
+
+def test_toolchain_without_dump_uses_the_declarations_own_source():
+    from crosscheck.lean.static import scan
+
+    s = scan(FIX / "lean")
+    why = "lake build --wfail failed (in Widgets/Basic.lean); nothing is verified while the package does not build"
+    ws = {n: DeclWitness(n, FAILED, why, s.find(n), problems=(why,)) for n in ("Widgets.widget_sorry", "Widgets.sum_widgets")}
+    st = LeanStage("auto", True, "failed — lake build failed", ws, s)
+    assert stage_status(st, "Widgets.widget_sorry").status == SORRY
+    assert stage_status(st, "Widgets.sum_widgets").status == FAILED_S  # failed, and the reason says why
+    assert stage_status(st, "Widgets.sum_widgets").detail == why
