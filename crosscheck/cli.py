@@ -1,4 +1,4 @@
-"""Command line: ``crosscheck verify | list | check | report | doctor | lean``.
+"""Command line: ``crosscheck verify | list | check | report | doctor | lean | blueprint | diff``.
 
 Exit codes: 0 success (no claim contradicted or failed); 1 a claim contradicted, Lean failed, a check
 errored, or ``--lean=require`` and Lean did not run; 2 bad input (ledger, arguments, parameters).
@@ -127,6 +127,11 @@ def _parser() -> argparse.ArgumentParser:
     t = lsub.add_parser("trace", help="list each theorem's premises with LeanDojo (optional extra)")
     t.add_argument("--lean-dir", default="lean")
     t.add_argument("--out", default="reports")
+
+    from crosscheck import blueprint_cli, diff
+
+    blueprint_cli.add_parser(sub)
+    diff.add_parser(sub)
     return p
 
 
@@ -140,6 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "report": _cmd_report,
         "doctor": _cmd_doctor,
         "lean": _cmd_lean,
+        "blueprint": _cmd_blueprint,
+        "diff": _cmd_diff,
     }
     try:
         return handlers[args.command](args)
@@ -344,6 +351,18 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return _error(str(exc))
     print(f"crosscheck: report re-rendered to {out / 'index.html'}")
     return EXIT_OK
+
+
+def _cmd_blueprint(args: argparse.Namespace) -> int:
+    from crosscheck.blueprint_cli import run
+
+    return run(args)
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from crosscheck.diff import run
+
+    return run(args)
 
 
 def _cmd_doctor(args: argparse.Namespace) -> int:

@@ -40,3 +40,31 @@ def test_runs_verify_requiring_lean_and_uploads_reports(workflow):
 def test_triggers_on_push_and_pull_request(workflow):
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` key as True
     assert {"push", "pull_request"} <= set(triggers)
+
+
+def test_job_summary_appends_summary_md_always(workflow):
+    (step,) = [s for s in _steps(workflow) if "GITHUB_STEP_SUMMARY" in str(s.get("run", "")) and "summary.md" in str(s.get("run", ""))]
+    assert step.get("if") == "always()"
+    assert 'cat reports/summary.md >> "$GITHUB_STEP_SUMMARY"' in step["run"]
+    names = [s.get("name") for s in _steps(workflow)]
+    assert names.index(step["name"]) > names.index("make verify")
+
+
+def test_pull_requests_diff_against_the_base_branch(workflow):
+    steps = _steps(workflow)
+    pr = [s for s in steps if "github.event_name == 'pull_request'" in str(s.get("if", ""))]
+    assert len(pr) >= 3 and all(str(s["if"]).startswith("always() && ") for s in pr)
+    # the base checkout goes into a subfolder at the base commit, and is verified with Lean skipped
+    (co,) = [s for s in pr if str(s.get("uses", "")).startswith("actions/checkout@")]
+    assert co["with"]["path"] == "base" and "pull_request.base.sha" in co["with"]["ref"]
+    runs = " ".join(str(s.get("run", "")) for s in pr)
+    assert "make -C base verify LEAN=skip" in runs
+    assert "gh run download" in runs and "--name crosscheck-report" in runs  # the artifact name the upload uses
+    (upload,) = [s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact@")]
+    assert upload["with"]["name"] == "crosscheck-report"
+    (diff,) = [s for s in pr if "crosscheck diff" in str(s.get("run", ""))]
+    assert "crosscheck diff base-report/results.json reports/results.json" in diff["run"]
+    assert 'tee -a "$GITHUB_STEP_SUMMARY"' in diff["run"]
+    assert workflow["permissions"].get("actions") == "read"  # gh run list/download with the job token
+    # the diff never gates the job (make verify does): no --fail-on-regression
+    assert "--fail-on-regression" not in diff["run"]

@@ -16,9 +16,10 @@ from typing import Iterator
 from crosscheck.report.html import render_html
 from crosscheck.report.junit import junit_xml
 from crosscheck.report.serialize import result_data
+from crosscheck.report.summary import render_summary
 
 
-REPORT_FILES = frozenset({"index.html", "results.json", "junit.xml", "lean-build.log", "lean-declarations.json", "premises.json"})
+REPORT_FILES = frozenset({"index.html", "results.json", "summary.md", "junit.xml", "lean-build.log", "lean-declarations.json", "premises.json"})
 
 
 class OutputDirError(ValueError):
@@ -59,7 +60,7 @@ def _lock(path: Path) -> Iterator[None]:
 
 
 def write_reports(result, out_dir: str | Path, *, root: str | Path = ".", extra_files: dict[str, Path] | None = None) -> Path:
-    """Write ``index.html``, ``results.json``, ``junit.xml`` (and ``extra_files``, name → source path)
+    """Write ``index.html``, ``results.json``, ``summary.md``, ``junit.xml`` (and ``extra_files``, name → source path)
     into ``out_dir``, replacing the previous report only once all of them are complete."""
     out = check_out_dir(out_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -69,7 +70,9 @@ def write_reports(result, out_dir: str | Path, *, root: str | Path = ".", extra_
     os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; a report directory is an ordinary directory
     try:
         lean_href = os.path.relpath(Path(root).resolve() / "lean", out)
-        (tmp / "results.json").write_text(json.dumps(result_data(result), indent=1, ensure_ascii=False, sort_keys=False), encoding="utf-8")
+        data = result_data(result)
+        (tmp / "results.json").write_text(json.dumps(data, indent=1, ensure_ascii=False, sort_keys=False), encoding="utf-8")
+        (tmp / "summary.md").write_text(render_summary(data, title=getattr(getattr(result, "ledger", None), "title", None)), encoding="utf-8")
         (tmp / "junit.xml").write_bytes(junit_xml(result))
         (tmp / "index.html").write_text(render_html(result, root=root, lean_href=lean_href), encoding="utf-8")
         for name, src in (extra_files or {}).items():
