@@ -4,6 +4,7 @@ Schema (one ``[[claim]]`` table per claim)::
 
     [[claim]]
     id = "prop-7.4"                       # unique, [a-z0-9._-]
+    paper = "Paper 1"                     # optional: groups claims in the report
     title = "Bilinear flatness"
     source = "Proposition 7.4, §7.3"
     statement = "For v ≠ 0 and Σ ≻ 0, …"
@@ -51,7 +52,7 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 LEAN_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_']*(\.[A-Za-z_][A-Za-z0-9_'!?]*)*$")
 FINGERPRINT_RE = re.compile(r"^sha256:[0-9a-f]{16,64}$")
 KINDS = ("theorem", "numerical")
-CLAIM_KEYS = {"id", "title", "source", "statement", "kind", "lean", "checks", "expect", "params", "fingerprints", "notes", "recorded_verdict"}
+CLAIM_KEYS = {"id", "paper", "title", "source", "statement", "kind", "lean", "checks", "expect", "params", "fingerprints", "notes", "recorded_verdict"}
 EXPECT_KEYS = {"value", "rtol", "atol", "why", "lean"}
 TOP_KEYS = {"claim", "ledger", "project", "lean"}
 # A claim the numerics show false is a finding about the paper, not a failure of the tool: the ledger may
@@ -89,6 +90,7 @@ class Claim:
     line: int | None = None
     statements: Mapping[str, str] = field(default_factory=dict)  # recorded Lean statement text, if any
     recorded_verdict: str | None = None  # a known finding: the verdict this claim is known to get
+    paper: str = ""  # which paper (groups the report's glance panel)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -250,6 +252,7 @@ def _recorded(val: Any, err) -> str | None:
 # field → (parser, default). Parsers take (value, err) where err(message) raises for that field.
 _SIMPLE_FIELDS: dict[str, tuple[Any, Any]] = {
     "title": (_text(True), None),
+    "paper": (_text(False), ""),
     "source": (_text(True), None),
     "statement": (_text(True), None),
     "kind": (_kind, "theorem"),
@@ -294,7 +297,7 @@ def _claim(path: str, idx: int, rc: Any, reg: Registry, lines: _Lines, max_memor
     return Claim(
         id=cid, title=f["title"], source=f["source"], statement=f["statement"], kind=f["kind"], lean=lean, checks=check_ids,
         expect=expect, params=params, fingerprints=fingerprints, notes=f["notes"], line=lines.of(cid), statements=statements,
-        recorded_verdict=f["recorded_verdict"],
+        recorded_verdict=f["recorded_verdict"], paper=f["paper"],
     )
 
 

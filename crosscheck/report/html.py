@@ -1,118 +1,148 @@
-"""The self-contained HTML report: summary first, one row per claim, evidence folded beneath.
+"""The self-contained HTML report, rendered from results.json data alone (analyse, then render).
 
 No network resources: CSS is inlined, figures are PNG data URIs, and a Content-Security-Policy forbids
-anything else. All text from the ledger, Lean sources and Lean messages goes through Jinja2 autoescaping.
+anything else. All text from the ledger, Lean sources and Lean messages is escaped (Jinja2 autoescape);
+Lean docstrings are rendered as Markdown with raw HTML disabled. Nested measured values are shown as
+small tables and lists, never as JSON or Python reprs; long lists fold.
 """
 
 from __future__ import annotations
 
-import json
-import os
+import math
 from pathlib import Path
-from typing import Any
-
-import re
+from typing import Any, Mapping
 
 import jinja2
 from markupsafe import Markup, escape
 
-from crosscheck.checks import registry
-from crosscheck.report.figures import data_uri
-from crosscheck.report.serialize import result_data
-from crosscheck.verdict import VERDICTS
+from crosscheck.report.figures import alt_text, as_table, data_uri, drawable
 
 _TEMPLATES = Path(__file__).with_name("templates")
+VERDICT_ORDER = ("confirmed", "supported numerically", "agrees", "contradicted", "Lean failed", "inconclusive", "error", "not run")
+FOLD = 12  # list items / table rows shown before "… N more"
+
+
+def markdown(text: str | None) -> Markup:
+    """Markdown (CommonMark) with raw HTML disabled: ``<script>`` in a docstring stays text."""
+    if not text:
+        return Markup("")
+    from markdown_it import MarkdownIt
+
+    return Markup(MarkdownIt("commonmark", {"html": False}).render(text))
 
 
 def inline_markup(text: str) -> Markup:
-    """Docstring text for the page: escaped first, then ``code`` and **bold** (RST/Markdown inline) shown
-    as such. Nothing else is interpreted."""
-    safe = str(escape(text))
-    safe = re.sub(r"``(.+?)``", r"<code>\1</code>", safe)
-    safe = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", safe)
-    return Markup(safe)
+    """Docstring text for the page: rendered as Markdown, raw HTML disabled (RST's ``code`` reads as code)."""
+    return markdown(text.replace("``", "`"))
 
 
-def _fmt(x: Any) -> str:
-    if x is None:
-        return "—"
+def number(x: Any) -> str:
+    """Numbers for a reader: integers as integers, others to 6 significant digits; non-finite words."""
+    if isinstance(x, str) and x in ("nan", "inf", "-inf"):
+        return {"nan": "not a number", "inf": "∞", "-inf": "−∞"}[x]
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, int):
+        return str(x)
     if isinstance(x, float):
+        if math.isfinite(x) and x.is_integer() and abs(x) < 1e12:
+            return str(int(x))
         return f"{x:.6g}"
     return str(x)
 
 
-def _comparison_view(c: dict[str, Any] | None) -> dict[str, Any] | None:
+def show(v: Any, depth: int = 0) -> Markup:
+    """Any measured value as readable HTML: scalars formatted, lists folded, dicts as definition lists,
+    lists of records as small tables."""
+    if v is None or v == "" or v == [] or v == {}:
+        return Markup("—")
+    if isinstance(v, (bool, int, float)) or (isinstance(v, str) and v in ("nan", "inf", "-inf")):
+        return Markup(escape(number(v)))
+    if isinstance(v, str):
+        return Markup(escape(v))
+    if isinstance(v, dict):
+        items = "".join(f"<dt>{escape(k.replace('_', ' '))}</dt><dd>{show(x, depth + 1)}</dd>" for k, x in v.items())
+        return Markup(f'<dl class="val">{items}</dl>')
+    if isinstance(v, list):
+        if v and all(isinstance(x, dict) for x in v):
+            cols: list[str] = []
+            for row in v:
+                cols += [k for k in row if k not in cols]
+            head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in cols)
+            rows = "".join("<tr>" + "".join(f"<td>{show(r.get(c), depth + 1)}</td>" for c in cols) + "</tr>" for r in v[:FOLD])
+            more = f'<tr><td colspan="{len(cols)}" class="muted">… {len(v) - FOLD} more (all in results.json)</td></tr>' if len(v) > FOLD else ""
+            return Markup(f'<table class="kv inner"><tr>{head}</tr>{rows}{more}</table>')
+        shown = ", ".join(str(show(x, depth + 1)) for x in v[:FOLD])
+        more = f" … {len(v) - FOLD} more" if len(v) > FOLD else ""
+        return Markup(shown + escape(more))
+    return Markup(escape(str(v)))
+
+
+def _comparison(c: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if not c:
         return None
-    return {**c, **{f"{k}_s": _fmt(c[k]) for k in ("measured", "expected")}, **{f"{k}_s": f"{c[k]:.3g}" for k in ("error", "allowed", "atol")}}
+    out = dict(c)
+    for k in ("measured", "expected", "error", "allowed", "ledger_allowance", "floor"):
+        out[f"{k}_s"] = number(c.get(k))
+    return out
 
 
-def _measured_items(measured: dict[str, Any]) -> list[tuple[str, str]]:
-    items = []
-    for k, v in measured.items():
-        if v is None or v == "":
-            continue  # nothing measured under that name in this run
-        text = _fmt(v) if not isinstance(v, (dict, list)) else json.dumps(v, ensure_ascii=False, default=str)
-        if len(text) > 1500:
-            text = text[:1500] + " … (full value in results.json)"
-        items.append((k, text))
-    return items
-
-
-def _check_view(r: dict[str, Any], plots: dict[str, Any], root: Path) -> dict[str, Any]:
-    spec = registry().get(r["check_id"])
-    source = ""
-    if spec:
-        path, _, line = spec.source.rpartition(":")
-        try:
-            source = f"{os.path.relpath(path, root)}:{line}"
-        except ValueError:
-            source = spec.source
-    figures = [{"uri": data_uri(p), "title": p.title, "caption": p.caption} for p in plots.get(id(r), [])]
+def _check_view(r: Mapping[str, Any], first_under: Mapping[str, str], claim_id: str) -> dict[str, Any]:
+    plots = [p for p in r.get("plots", [])]
+    key = r.get("run_key", "")
+    shared = first_under.get(key) if key else None
     return {
         **r,
-        "worst": _comparison_view(r.get("worst")),
-        "failures": [_comparison_view(f) for f in r.get("failures", [])],
-        "measured_items": _measured_items(r.get("measured", {})),
-        "figures": figures,
-        "method": inline_markup(spec.method) if spec else "",
-        "source": source,
+        "worst": _comparison(r.get("worst")),
+        "failures": [_comparison(f) for f in r.get("failures", [])],
+        "figures": [{"uri": data_uri(p), "alt": alt_text(p), "caption": p.get("caption", "")} for p in plots if drawable(p)],
+        "point_tables": [{"title": p.get("title", ""), "rows": as_table(p)} for p in plots if not drawable(p)],
+        "method_html": inline_markup(r.get("method", "")),
+        "shared_with": shared if shared and shared != claim_id else None,
     }
 
 
-def render_html(result, root: str | Path = ".", lean_href: str = "../lean") -> str:
-    data = result_data(result)
+def render_html(data: Mapping[str, Any]) -> str:
+    """The page, from results.json data only."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined)
-    env.filters["show"] = _fmt
-    claims = []
-    for v, cd in zip(result.claims, data["claims"]):
-        plots: dict[int, list] = {}
-        for r_obj, r_dict in zip((*v.evidence, *v.controls), (*cd["checks"], *cd["controls"])):
-            plots[id(r_dict)] = list(r_obj.plots)
-        claims.append(
-            {
-                **cd,
-                "checks": [_check_view(r, plots, Path(root)) for r in cd["checks"]],
-                "controls": [_check_view(r, plots, Path(root)) for r in cd["controls"]],
-            }
-        )
-    counts = result.counts()
-    ordered = [(k, counts[k]) for k in VERDICTS if k in counts]
+    env.filters["show"] = show
+    env.filters["num"] = number
+    env.filters["markdown"] = markdown
+    first_under: dict[str, str] = {}
+    for c in data["claims"]:
+        for r in (*c["checks"], *c["controls"]):
+            if r.get("run_key"):
+                first_under.setdefault(r["run_key"], c["id"])
+    claims = [
+        {**c, "checks": [_check_view(r, first_under, c["id"]) for r in c["checks"]],
+         "controls": [_check_view(r, first_under, c["id"]) for r in c["controls"]]}
+        for c in data["claims"]
+    ]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for c in claims:
+        groups.setdefault(c.get("paper") or "Claims", []).append(c)
+    counts = data["summary"]["counts"]
+    ordered = [(k, counts[k]) for k in VERDICT_ORDER if k in counts]
+    s = data["summary"]
+    scope = f"{s['claims']} of {s.get('claims_total', s['claims'])} claim{'s' if s.get('claims_total', s['claims']) != 1 else ''}"
+    partial = [m for m in ("only the claims named with --only" if s.get("only") else "", "quick mode (thinned default grids)" if s.get("quick") else "") if m]
     return env.get_template("index.html").render(
-        title=result.ledger.title,
+        title=data.get("title", ""),
         css=(_TEMPLATES / "style.css").read_text(encoding="utf-8"),
-        n_claims=len(result.claims),
+        scope=scope,
+        partial=partial,
         counts=ordered,
-        exit_code=result.exit_code,
-        n_known=sum(1 for v in result.claims if v.recorded and not v.fails_run),
-        n_changed=sum(1 for v in result.claims if v.recorded and v.fails_run),
+        summary=s,
+        n_known=sum(1 for c in claims if c["recorded_verdict"] and not c["fails_run"]),
+        n_changed=sum(1 for c in claims if c["recorded_verdict"] and c["fails_run"]),
         lean=data["lean"],
         scan=data["lean"]["static_scan"],
-        lean_required_missing=result.options.get("lean_required_but_not_run", False),
-        seed=result.seed,
+        lean_required_missing=data["options"].get("lean_required_but_not_run", False),
+        seed=data["seed"],
         env=data["environment"],
         options=data["options"],
-        seconds=result.seconds,
+        seconds=data["seconds"],
         claims=claims,
-        lean_href=lean_href,
+        groups=groups,
+        lean_href=data.get("lean_href", "../lean"),
     )

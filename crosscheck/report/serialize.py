@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from enum import Enum
 
 from crosscheck.expr import Expr
 
@@ -33,8 +37,10 @@ def to_data(obj: Any) -> Any:
     Non-finite floats become the strings "nan"/"inf"/"-inf" (JSON has none)."""
     if isinstance(obj, Expr):
         return obj.text
+    if isinstance(obj, Enum):
+        return obj.value
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        out = {f.name: to_data(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.name != "fn"}
+        out = {f.name: to_data(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
         for name in getattr(type(obj), "JSON_PROPERTIES", ()):  # derived values worth keeping in the data
             out[name] = to_data(getattr(obj, name))
         return out
@@ -59,14 +65,50 @@ def to_data(obj: Any) -> Any:
     return obj
 
 
-def result_data(result) -> dict[str, Any]:
-    """The whole run as JSON data (everything the HTML shows, and more)."""
+def _relative(source: str, root: str | Path) -> str:
+    path, _, line = source.rpartition(":")
+    try:
+        return f"{os.path.relpath(path, root)}:{line}" if path and path != "?" else source
+    except ValueError:
+        return source
+
+
+def check_data(r, registry, root: str | Path) -> dict[str, Any]:
+    """One check result, with what the page shows about the check itself (title, method, code location)."""
+    d = to_data(r)
+    spec = registry.get(r.check_id) if registry is not None else None
+    d["title"] = spec.title if spec else ""
+    d["method"] = spec.method if spec else ""
+    d["source"] = _relative(spec.source, root) if spec else ""
+    d["origin"] = spec.origin if spec else ""
+    d["comparisons"] = r.comparisons
+    return d
+
+
+def result_data(result, root: str | Path = ".", lean_href: str = "../lean") -> dict[str, Any]:
+    """The whole run as JSON data: everything the HTML shows (the page is rendered from this alone)."""
     lean = result.lean
     scan = lean.scan
+    reg = result.ledger.registry
+    o = result.options
+    runs: dict[int, str] = {}  # one check run may serve several claims: same object, same key
+
+    def run_key(r) -> str:
+        return runs.setdefault(id(r), f"run-{len(runs) + 1}")
+
+    def checks(results) -> list[dict[str, Any]]:
+        return [{**check_data(r, reg, root), "run_key": run_key(r)} for r in results]
+
     return {
-        "schema": "crosscheck-results/1",
-        "summary": {"counts": result.counts(), "exit_code": result.exit_code, "claims": len(result.claims)},
+        "schema": "crosscheck-results/2",
+        "title": result.ledger.title,
+        "summary": {
+            "counts": result.counts(), "exit_code": result.exit_code, "claims": len(result.claims),
+            "claims_total": o.get("claims_total", len(result.claims)), "quick": bool(o.get("quick")), "only": list(o.get("only", [])),
+            "failing": list(result.failing), "check_runs": o.get("check_runs"), "check_listings": o.get("check_listings"),
+        },
         "seed": result.seed,
+        "lean_href": lean_href,
         "environment": to_data(result.environment),
         "options": to_data(result.options),
         "seconds": to_data(result.seconds),
@@ -92,6 +134,7 @@ def result_data(result) -> dict[str, Any]:
             {
                 "id": v.claim.id,
                 "title": v.claim.title,
+                "paper": v.claim.paper,
                 "source": v.claim.source,
                 "statement": v.claim.statement,
                 "kind": v.claim.kind,
@@ -103,9 +146,14 @@ def result_data(result) -> dict[str, Any]:
                 "lean_state": v.lean_state,
                 "numerics": v.numerics,
                 "expect": to_data(v.claim.expect),
+                "coverage": [
+                    {"quantity": row.quantity, "lean": [list(x) for x in row.lean], "lean_state": row.lean_state,
+                     "checks": [{"check_id": c, "status": s, "compared": n, "failed": f} for c, s, n, f in row.checks]}
+                    for row in v.coverage
+                ],
                 "lean": to_data(v.lean),
-                "checks": to_data(v.evidence),
-                "controls": to_data(v.controls),
+                "checks": checks(v.evidence),
+                "controls": checks(v.controls),
             }
             for v in result.claims
         ],
