@@ -239,8 +239,7 @@ def build_package(
         fail = hard_failure("lake build", r)
         if fail:
             return finish(fail, True, diags=diags, failed=parsed.failed_modules)
-        err_modules = {module_of(d.file) for d in diags if d.severity == "error"}
-        failed = [m for m in graph.modules if m in parsed.failed_modules or m in err_modules]
+        failed = failed_modules(graph, diags, parsed.failed_modules)
         others = [m for m in parsed.failed_modules if m not in graph.modules]
         if others:
             info["other_failed_targets"] = others
@@ -299,6 +298,15 @@ def build_package(
             return finish(None, True, build_ok, diags, failed, None, why, blocked, dump_failed)
         info["dump"] = f"{len(dump.decls)} declaration(s), Lean {dump.lean_version}"
         return finish(None, True, build_ok, diags, failed, dump, None, blocked, dump_failed)
+
+
+def failed_modules(graph: ModuleGraph, diags: list[Diagnostic], listed: tuple[str, ...]) -> list[str]:
+    """Package modules whose own build failed: an error in the file, or listed by Lake as failed without
+    importing another failing module (a module Lake lists only because an import failed is *blocked*)."""
+    errs = {module_of(d.file) for d in diags if d.severity == "error"}
+    cands = {m for m in graph.modules if m in errs or m in listed}
+    own = [m for m in graph.modules if m in errs or (m in cands and not (graph.depends_on(m) & (cands - {m})))]
+    return own or [m for m in graph.modules if m in cands]
 
 
 def is_sorry_warning(d: Diagnostic) -> bool:

@@ -40,6 +40,17 @@ class ModuleGraph:
         """Modules that import ``module`` directly."""
         return tuple(m for m in self.modules if module in self.imports.get(m, ()))
 
+    def depends_on(self, module: str) -> set[str]:
+        """Every package module ``module`` imports, directly or not."""
+        seen: set[str] = set()
+        todo = list(self.imports.get(module, ()))
+        while todo:
+            m = todo.pop()
+            if m not in seen:
+                seen.add(m)
+                todo += self.imports.get(m, ())
+        return seen
+
     def blocked(self, failed: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """Every module that imports a failed module (transitively) → its import chain, itself first,
         the failed module last (shortest chain; failed modules themselves are not in the result)."""
