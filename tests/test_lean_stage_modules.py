@@ -95,6 +95,21 @@ def test_one_broken_module_fails_itself_and_its_importers_only(pkg_bin):
     assert _dump_calls(bin_dir) == [[OTHER_M]]  # only the module that built is imported by the dump program
 
 
+@pytest.mark.parametrize("header", ["targets", "builds"])
+def test_two_independent_broken_modules_both_reported(pkg_bin, header):
+    pkg, bin_dir = pkg_bin
+    S.add_uses_module(pkg)
+    mods = {BASIC_M: {"errors": ["4:38: unknown tactic 'decidee'"]}, OTHER_M: {"errors": ["3:29: unknown identifier 'trivail'"]}}
+    stage = _stage(pkg, bin_dir, dict(build={"modules": mods, "header": header}, dump={"declarations": S.all_decls()}))
+    assert stage.build["failed_modules"] == [BASIC_M, OTHER_M]
+    assert "unknown identifier 'trivail'" in stage.decls[S.OTHER].diagnostics[0]["message"]
+    assert stage.decls[S.OTHER].blocked_by == (OTHER_M,) and stage.decls[S.NAME].blocked_by == (BASIC_M,)
+    assert stage.summary.startswith("failed — 0 of 4 module(s) built; NeuralLandscapes.Basic failed: ")
+    assert "NeuralLandscapes.Other failed: NeuralLandscapes/Other.lean:3:29: unknown identifier 'trivail'" in stage.summary
+    assert _dump_calls(bin_dir) == []  # nothing built: nothing to import
+    assert "no module built" in stage.build["dump"]
+
+
 def test_a_module_lake_lists_only_because_its_import_failed_is_blocked_not_failed(pkg_bin):
     pkg, bin_dir = pkg_bin
     S.add_uses_module(pkg)

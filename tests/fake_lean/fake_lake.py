@@ -13,7 +13,8 @@ emulates Lake: the targets named on the command line (default: every module of t
 the sources in the working directory) are built in import order; ``build.modules`` maps a module to
 ``{"errors": ["L:C: message", …], "warnings": [...]}`` (printed the way Lake replays Lean's messages).
 A module with errors fails; a module importing a failed one is not built (Lake prints nothing for it);
-all others build; failures are listed at the end (``Some required builds logged failures:``), exit 1.
+all others build; failures are listed at the end (``Some required targets logged failures:``, or
+``builds`` with ``build.header = "builds"`` as older Lake printed), exit 1.
 The modules built are remembered in ``built.json``.
 
 ``lake exe dump_decls [--out FILE] [--prefix NS] MODULE …`` (the dump program's CLI) writes the
@@ -97,7 +98,7 @@ def emulate_build(targets, specs) -> int:
         built.append(m)
     (HERE / "built.json").write_text(json.dumps(built))
     if failed:
-        print("Some required builds logged failures:")
+        print(f"Some required {SC.get('build', {}).get('header', 'targets')} logged failures:")  # newer Lake says "targets"
         for m in failed:
             print(f"- {m}")
         print("error: build failed")
