@@ -75,6 +75,10 @@ def test_doctor_mathlib_cache(env, capsys, cached):
     (dict(OK, dump={"declarations": S.all_decls(axioms=("sorryAx",))}), 1, "NeuralLandscapes.two_pos: uses sorry (sorryAx)"),
     (dict(build={"lines": S.ERROR_BUILD, "exit": 1}, dump={"exit": 1}), 1, "NeuralLandscapes/Basic.lean:4:38: error: unknown tactic 'decidee'"),
     (dict(build={"mode": "segv"}), 1, "FAILED — lake build crashed (killed by SIGSEGV)"),
+    (dict(build={"modules": {"NeuralLandscapes.Basic": {"errors": ["4:38: unknown tactic 'decidee'"]}}}, dump={"declarations": S.all_decls()}), 1,
+     "lake build failed (1 of 3 module(s) built; failed: NeuralLandscapes.Basic)"),
+    (dict(build={"modules": {"NeuralLandscapes.Basic": {"warnings": S.LINT_WARNINGS}}}, dump={"declarations": S.all_decls()}), 0,
+     "NeuralLandscapes/Basic.lean:43:10: warning: unused variable `h`"),
 ])
 def test_lean_build_command(env, capsys, scenario, code, fragment):
     tmp, bin_dir = env
@@ -83,9 +87,29 @@ def test_lean_build_command(env, capsys, scenario, code, fragment):
     assert main(["lean", "build", "--lean-dir", str(S.make_package(tmp / "lean")), "--lean-timeout", "30", "--out", str(out_dir)]) == code
     assert fragment in capsys.readouterr().out
     assert (out_dir / "lean-build.log").is_file()
-    if code == 0:
+    if code == 0 and "modules" not in scenario["build"]:
         dumped = json.loads((out_dir / "lean-declarations.json").read_text(encoding="utf-8"))
         assert {d["name"] for d in dumped["declarations"]} == {S.NAME, S.OTHER, "NeuralLandscapes.three_pos"}
+
+
+@pytest.mark.parametrize("lakefile, text, shown", [
+    ("lakefile.toml", 'name = "NeuralLandscapes"\n\n[leanOptions]\nautoImplicit = false\nmaxHeartbeats = 400000\n\n[[lean_lib]]\nname = "NeuralLandscapes"\n',
+     "lakefile.toml sets autoImplicit = false, maxHeartbeats = 400000"),
+    ("lakefile.lean", "import Lake\nopen Lake DSL\n\npackage «NeuralLandscapes» where\n  leanOptions := #[⟨`autoImplicit, false⟩, ⟨`warningAsError, true⟩]\n\n"
+     "@[default_target]\nlean_lib «NeuralLandscapes»\n", "lakefile.lean sets autoImplicit = false, warningAsError = true (warningAsError = true: every warning"),
+    ("lakefile.toml", 'name = "NeuralLandscapes"\n\n[[lean_lib]]\nname = "NeuralLandscapes"\n', "lakefile.toml sets none"),
+])
+def test_doctor_says_which_lean_options_and_why_no_wfail(env, capsys, lakefile, text, shown):
+    tmp, bin_dir = env
+    S.install(bin_dir, OK)
+    pkg = S.make_package(tmp / "lean")
+    (pkg / "lakefile.toml").unlink()
+    (pkg / lakefile).write_text(text, encoding="utf-8")
+    code, out = _doctor(capsys, pkg)
+    line = next(ln for ln in out.splitlines() if "Lean options" in ln)
+    assert line.startswith("  ok       Lean options: ") and shown in line, line
+    assert "without --wfail" in line and "never failures" in line and "axiom audit" in line
+    assert code == 0  # informational: never a missing item
 
 
 def test_lean_build_without_toolchain(env, capsys):

@@ -1,10 +1,11 @@
 """``crosscheck lean build`` and ``crosscheck lean trace``.
 
-``lean build`` runs the same steps as the Lean stage of ``verify`` (cache, ``lake build --wfail``,
-declaration dump), without a ledger: it prints the diagnostics and audits the axioms of every dumped
-declaration. It copies the build log (``lean-build.log``) and the dump (``lean-declarations.json``)
-into ``out``, each written atomically. Exit 0 when the build succeeded, the dump was read and no
-declaration uses an axiom outside {propext, Classical.choice, Quot.sound}; 1 otherwise.
+``lean build`` runs the same steps as the Lean stage of ``verify`` (cache, ``lake build`` of every module
+without ``--wfail``, declaration dump of the modules that built), without a ledger: it prints the
+diagnostics (warnings too: shown, not failures) and audits the axioms of every dumped declaration. It
+copies the build log (``lean-build.log``) and the dump (``lean-declarations.json``) into ``out``, each
+written atomically. Exit 0 when every module built, the dump was read and no declaration uses an axiom
+outside {propext, Classical.choice, Quot.sound}; 1 otherwise.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from crosscheck.lean.audit import DEFAULT_ALLOWED_AXIOMS, bad_axioms, describe_allowlist
 from crosscheck.lean.toolchain import ELAN_HINT, discover, search_path
-from crosscheck.lean.witness import ALLOWED_AXIOMS
 
 
 def _progress(t0: float):
@@ -68,17 +69,22 @@ def lean_build(lean_dir: str | Path, timeout: float, out: str | Path) -> int:
     bad: dict[str, list[str]] = {}
     if res.dump is not None:
         dump_data = {"lean_version": res.dump.lean_version, "declarations": [
-            {"name": d.name, "kind": d.kind, "type": d.type, "module": d.module, "axioms": list(d.axioms)} for d in res.dump.decls.values()]}
+            {"name": d.name, "kind": d.kind, "type": d.type, "module": d.module, "axioms": list(d.axioms), "uses": list(d.uses)}
+            for d in res.dump.decls.values()]}
         _atomic_write(json.dumps(dump_data, indent=1, ensure_ascii=False), out / "lean-declarations.json")
-        bad = {n: [a for a in d.axioms if a not in ALLOWED_AXIOMS] for n, d in res.dump.decls.items()}
+        bad = {n: list(bad_axioms(d.axioms, DEFAULT_ALLOWED_AXIOMS)) for n, d in res.dump.decls.items()}
         bad = {n: a for n, a in bad.items() if a}
         for n, axioms in sorted(bad.items()):
             print(f"{n}: uses {', '.join('sorry (sorryAx)' if a == 'sorryAx' else a for a in axioms)}")
-        print(f"crosscheck lean build: {len(res.dump.decls)} declaration(s) dumped, {len(bad)} with axioms outside {{propext, Classical.choice, Quot.sound}}")
+        print(f"crosscheck lean build: {len(res.dump.decls)} declaration(s) dumped, {len(bad)} with axioms outside {describe_allowlist(DEFAULT_ALLOWED_AXIOMS)}")
     else:
         print(f"crosscheck lean build: no declaration dump ({res.dump_error})")
-    print(f"crosscheck lean build: lake build {'succeeded' if res.build_ok else 'failed'}; log in {out / 'lean-build.log'}")
-    return 0 if res.build_ok and res.dump is not None and not bad else 1
+    for m, why in res.dump_failed.items():
+        print(f"crosscheck lean build: {m} built but was not dumped: {why}")
+    mods = res.graph.modules
+    state = "succeeded" if res.build_ok else f"failed ({len(res.built)} of {len(mods)} module(s) built; failed: {', '.join(res.failed_modules)})"
+    print(f"crosscheck lean build: lake build {state}; log in {out / 'lean-build.log'}")
+    return 0 if res.build_ok and res.dump is not None and not bad and not res.dump_failed else 1
 
 
 def lean_trace(lean_dir: str | Path, out: str | Path) -> int:

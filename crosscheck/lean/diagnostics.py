@@ -5,7 +5,8 @@
   position); Lake replays each message as ``error: FILE:LINE:COL: MSG`` (its log level first, then
   ``mkErrorStringWithPos`` without a severity label). A message continues on the following lines
   until the next diagnostic, a Lake status line (``✔ [3/9] Built …``, ``trace:``, ``info:``,
-  ``error: Lean exited with code 1``, ``Some required builds logged failures:``, …) or a JSON line.
+  ``error: Lean exited with code 1``, ``Some required builds logged failures:`` — ``Some required targets
+  logged failures:`` in newer Lake —, …) or a JSON line.
 * **JSON** (``lean --json``): one ``SerialMessage`` object per line, fields ``fileName``,
   ``pos {line, column}``, ``endPos`` (or null), ``severity`` (``information|warning|error``),
   ``caption``, ``data`` (the text), ``kind``, ``isSilent``, ``keepFullRange`` (Lean.Message).
@@ -35,10 +36,10 @@ _PLAIN_RE = re.compile(
 )
 # lines that end a multi-line message: Lake job/status lines and Lake's own log lines
 _STATUS_RE = re.compile(
-    r"^(?:[✔✖⚠ℹ⣿⣾⣽⣻⢿⡿⣟⣯⣷]\s*\[\d+/\d+\]|\[\d+/\d+\]\s|trace:|info:|error:|warning:|Some required builds logged failures|"
+    r"^(?:[✔✖⚠ℹ⣿⣾⣽⣻⢿⡿⣟⣯⣷]\s*\[\d+/\d+\]|\[\d+/\d+\]\s|trace:|info:|error:|warning:|Some required (?:builds|targets) logged failures|"
     r"Build completed|Failed to build|Downloaded:|Decompressing|Unpacked in|Attempting to download|Completed successfully)"
 )
-_FAILED_HDR = "Some required builds logged failures"
+_FAILED_HDRS = ("Some required builds logged failures", "Some required targets logged failures")
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ def parse_output(text: str | Iterable[str], root: str | Path | None = None) -> P
                 "el": int(m.group("eline")) if m.group("eline") else None, "ec": int(m.group("ecol")) if m.group("ecol") else None,
             }
             continue
-        if stripped.startswith(_FAILED_HDR):
+        if stripped.startswith(_FAILED_HDRS):
             close()
             in_failed_list = True
             continue

@@ -4,6 +4,8 @@ Required for ``make verify`` with Lean (exit 1 if any is missing): the Python de
 ``lean`` at the version pinned in ``lean/lean-toolchain``, and — when the package requires Mathlib — the
 Mathlib build cache under ``lean/.lake/packages/mathlib``. Optional (reported, never fatal): the test
 extra, Chromium for the report's browser test, and the ``dojo`` extra for ``crosscheck lean trace``.
+Informational: the Lean options the package sets (``[leanOptions]`` of ``lakefile.toml``, ``leanOptions``
+of ``lakefile.lean``) and why the build does not use ``--wfail``.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import platform
+import re
 import shutil
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +56,42 @@ def mathlib_cache(lean_dir: Path) -> tuple[bool, str]:
     return False, f"{pkg} has no compiled Mathlib.olean (cache not downloaded)"
 
 
+NO_WFAIL = ("the build runs `lake build` without --wfail: linter warnings (unused simp arguments, unused variables, "
+            "unreachable tactics, deprecations) are shown with their declarations, never failures; a `sorry` fails its "
+            "declaration through the axiom audit (sorryAx in the declaration dump), not through a warning")
+_LEAN_OPT_RE = re.compile(r"⟨\s*`([\w.]+)\s*,\s*([^⟩]+?)\s*⟩")
+
+
+def lean_options(lean_dir: Path) -> tuple[dict[str, str], str | None]:
+    """The options the package passes to Lean, and the lakefile they come from (None: no lakefile read)."""
+    toml = lean_dir / "lakefile.toml"
+    if toml.is_file():
+        try:
+            data = tomllib.loads(toml.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}, None
+        opts = data.get("leanOptions", {})
+        return ({str(k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in opts.items()} if isinstance(opts, dict) else {}), "lakefile.toml"
+    lean = lean_dir / "lakefile.lean"
+    if lean.is_file():
+        text = lean.read_text(encoding="utf-8", errors="replace")
+        m = re.search(r"leanOptions\s*:=\s*#\[(.*?)\]", text, re.S)
+        return (dict(_LEAN_OPT_RE.findall(m.group(1))) if m else {}), "lakefile.lean"
+    return {}, None
+
+
+def options_item(lean_dir: Path) -> Item:
+    """What the package sets, and why building does not use --wfail (never a failure)."""
+    opts, src = lean_options(lean_dir)
+    if src is None:
+        return Item(True, "Lean options", f"no lakefile read; {NO_WFAIL}")
+    shown = ", ".join(f"{k} = {v}" for k, v in opts.items()) or "none"
+    note = ""
+    if opts.get("warningAsError") == "true":
+        note = " (warningAsError = true: every warning becomes an error and fails its module)"
+    return Item(True, "Lean options", f"{src} sets {shown}{note}; {NO_WFAIL}")
+
+
 def collect(lean_dir: str | Path, path: str | None = None) -> list[Item]:
     lean_dir = Path(lean_dir)
     items = [Item(sys.version_info >= (3, 10), "python", f"{platform.python_version()} ({sys.executable})", "install Python ≥ 3.10")]
@@ -81,6 +121,8 @@ def collect(lean_dir: str | Path, path: str | None = None) -> list[Item]:
         items.append(Item(ok, "Mathlib cache", detail, f"cd {lean_dir} && lake exe cache get"))
     elif lean_dir.is_dir():
         items.append(Item(True, "Mathlib cache", "not needed (the lakefile does not require Mathlib)"))
+    if lean_dir.is_dir():
+        items.append(options_item(lean_dir))
     tmissing = [n for n in TEST_DEPS if importlib.util.find_spec(n) is None]
     items.append(Item(not tmissing, "test extra (make test)", "pytest, hypothesis" if not tmissing else f"missing: {', '.join(tmissing)}",
                       "pip install -e '.[test]'", required=False))

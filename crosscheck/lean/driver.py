@@ -1,18 +1,26 @@
-"""Drive a real Lean toolchain: Mathlib cache, ``lake build --wfail``, declaration dump, axiom audit.
+"""Drive a real Lean toolchain: Mathlib cache, per-module ``lake build``, declaration dump, axiom audit.
 
 Steps (one deadline, ``timeout`` seconds, bounds all of them; each runs in its own process group,
 killed with SIGTERM then SIGKILL when the deadline passes):
 
 1. refuse a toolchain whose version differs from ``lean-toolchain`` (see ``toolchain.py``);
 2. ``lake exe cache get`` when the lakefile requires Mathlib (a failed fetch is noted, the build goes on);
-3. ``lake build --wfail`` — warnings fail the build, so ``declaration uses 'sorry'`` does;
-4. ``lake exe dump_decls OUTFILE`` — every ``NeuralLandscapes`` declaration with its axioms.
+3. ``lake build M1 M2 …`` — every module of the package (``modules.py``) named as a target, **without
+   ``--wfail``**: lint warnings (unused simp arguments, unused variables, deprecations …) are shown, never
+   failures. Lake's job monitor waits for every job and lists all failures at the end, so one broken
+   module does not stop independent ones; a module fails when Lake lists it or an error is in its file,
+   and the modules importing it (by the static import graph) are *blocked*;
+4. ``lake exe dump_decls --out FILE M …`` for the modules that built — every declaration of them with its
+   axioms and the package declarations it uses; if that call fails, one call per module, so one module
+   that cannot be imported does not lose the others.
 
-Per ledger name: ``verified`` when the build succeeded, the name is in the dump, its axioms are within
-{propext, Classical.choice, Quot.sound} and its source statement's fingerprint equals the ledger's;
-``failed`` otherwise, naming each problem (diagnostics of its module attached). A timeout, a crash, a
-failure with no diagnostics, or a malformed dump fails every declaration with that reason. The full
-log goes to ``$TMPDIR/crosscheck-lean-logs`` (``build["log_path"]``; pruned after a week); the report writer copies it.
+Per ledger name: ``verified`` when its module built, the name is in the dump, its axioms are within the
+allowlist and its source statement's fingerprint equals the ledger's; ``failed`` otherwise, naming each
+problem (errors of its module, and the ``declaration uses 'sorry'`` warning in it, attached; other
+warnings of its file attached as ``warnings``), with the chain to the culprit when the cause is elsewhere.
+A timeout, a crash, a failure with no diagnostics, or a malformed dump fails every declaration with that
+reason. The full log goes to ``$TMPDIR/crosscheck-lean-logs`` (``build["log_path"]``; pruned after a
+week); the report writer copies it.
 """
 
 from __future__ import annotations
@@ -27,11 +35,13 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from crosscheck.lean import process
+from crosscheck.lean.audit import SORRY, Blocker, allowlist, axiom_problems, bad_axioms, dump_chain, module_blocker
 from crosscheck.lean.diagnostics import Diagnostic, file_of, module_of, parse_output, same_file
-from crosscheck.lean.dump import Dump, DumpError, read_dump
+from crosscheck.lean.dump import Dump, DumpError, merge, read_dump
+from crosscheck.lean.modules import ModuleGraph, module_graph
 from crosscheck.lean.static import StaticScan
 from crosscheck.lean.toolchain import ELAN_HINT, Toolchain
-from crosscheck.lean.witness import ALLOWED_AXIOMS, FAILED, VERIFIED, DeclWitness, LeanStage, static_problems
+from crosscheck.lean.witness import FAILED, VERIFIED, DeclWitness, LeanStage, static_problems
 
 DUMP_EXE = "dump_decls"
 TAIL_LINES = 40
@@ -41,7 +51,11 @@ _PROGRESS_RE = re.compile(r"\[\d+/\d+\]|Downloaded:|Decompressing|Attempting to 
 
 @dataclass(frozen=True)
 class BuildOutcome:
-    """What the toolchain did. ``failure`` is a stage-wide reason that fails every declaration."""
+    """What the toolchain did. ``failure`` is a stage-wide reason that fails every declaration.
+
+    ``build_ok``: every module of the package built. ``failed_modules``: modules whose build failed
+    (Lake's list, or an error in the file); ``blocked``: modules importing one of them → import chain;
+    ``dump_failed``: modules that built but could not be dumped → why."""
 
     log_path: str
     failure: str | None
@@ -53,6 +67,19 @@ class BuildOutcome:
     dump_error: str | None
     log_tail: str
     info: Mapping[str, object] = field(default_factory=dict)
+    graph: ModuleGraph = field(default_factory=lambda: ModuleGraph((), ()))
+    blocked: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    dump_failed: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def built(self) -> tuple[str, ...]:
+        return tuple(m for m in self.graph.modules if m not in self.failed_modules and m not in self.blocked)
+
+    def first_error(self, module: str) -> str | None:
+        """``file:line:col: message`` (first line) of the first error in ``module``'s file."""
+        f = file_of(module)
+        d = next((d for d in self.diagnostics if d.severity == "error" and same_file(d.file, f)), None)
+        return None if d is None else f"{d.file}:{d.line}:{d.column}: {d.message.splitlines()[0][:160] if d.message else ''}"
 
 
 class _Throttle:
@@ -122,6 +149,10 @@ def _tail(lines: list[str], n: int = TAIL_LINES) -> str:
     return "\n".join(lines[-n:])
 
 
+def _first_line(lines: list[str]) -> str:
+    return next((ln.strip()[:200] for ln in lines if ln.strip()), "no output")
+
+
 def build_package(
     lean_dir: str | Path,
     tc: Toolchain,
@@ -138,9 +169,12 @@ def build_package(
     steps: list[str] = []
     seconds: dict[str, float] = {}
     info["steps"], info["seconds"] = steps, seconds
+    graph = module_graph(lean_dir) if lean_dir.is_dir() else ModuleGraph((), ())
 
-    def finish(failure: str | None, ran: bool, build_ok: bool = False, diags=(), failed=(), dump=None, dump_error=None) -> BuildOutcome:
-        return BuildOutcome(log_path, failure, ran, build_ok, tuple(diags), tuple(failed), dump, dump_error, _tail(all_lines), info)
+    def finish(failure: str | None, ran: bool, build_ok: bool = False, diags=(), failed=(), dump=None, dump_error=None,
+               blocked=None, dump_failed=None) -> BuildOutcome:
+        return BuildOutcome(log_path, failure, ran, build_ok, tuple(diags), tuple(failed), dump, dump_error, _tail(all_lines), info,
+                            graph, dict(blocked or {}), dict(dump_failed or {}))
 
     with os.fdopen(fd, "w", encoding="utf-8") as log:
         log.write(f"crosscheck Lean stage: {lean_dir}\nlake: {tc.lake} ({tc.lake_version}, Lean {tc.lake_lean_version})\n"
@@ -160,6 +194,12 @@ def build_package(
             log.write(msg + "\n")
             all_lines.append(msg)
             return finish(msg, False)
+        if not graph.modules:
+            msg = (f"no modules of the package found in {lean_dir} (a [[lean_lib]] in lakefile.toml or lean_lib in lakefile.lean, "
+                   "and its .lean files) — nothing to build")
+            log.write(msg + "\n")
+            all_lines.append(msg)
+            return finish(msg, False)
         deadline = time.monotonic() + timeout
         env = subprocess_env(path)
         assert tc.lake is not None
@@ -172,7 +212,7 @@ def build_package(
             all_lines.extend(r.lines)
             status = "timed out" if r.timed_out else (r.error or (f"killed by {r.signal_name}" if r.signal_name else f"exit {r.returncode}"))
             steps.append(f"{name}: {status}")
-            seconds[name] = round(r.seconds, 2)
+            seconds[name] = round(seconds.get(name, 0.0) + r.seconds, 2)
             return r
 
         def hard_failure(name: str, r: process.ProcResult) -> str | None:
@@ -192,37 +232,85 @@ def build_package(
             info["mathlib_cache"] = "fetched" if r.ok else f"lake exe cache get failed ({steps[-1].split(': ', 1)[1]}); building Mathlib from source"
         else:
             info["mathlib_cache"] = "not needed (the lakefile does not require Mathlib)"
-        r = step("lake build", [tc.lake, "build", "--wfail"])
+        # every module as a target of one call: Lake runs all jobs and reports every failure at the end
+        r = step("lake build", [tc.lake, "build", *graph.modules])
         parsed = parse_output(r.lines, lean_dir)
-        diags, failed = list(parsed.diagnostics), list(parsed.failed_modules)
+        diags = list(parsed.diagnostics)
         fail = hard_failure("lake build", r)
         if fail:
-            return finish(fail, True, diags=diags, failed=failed)
-        build_ok = r.returncode == 0
-        loud = [d for d in diags if d.severity in ("error", "warning")]
-        if not build_ok and not loud and not failed:
-            return finish(f"lake build failed with exit code {r.returncode} and printed no Lean diagnostics "
-                          f"(a crash, a Lake configuration error, or output crosscheck cannot read)", True)
+            return finish(fail, True, diags=diags, failed=parsed.failed_modules)
+        failed = failed_modules(graph, diags, parsed.failed_modules)
+        others = [m for m in parsed.failed_modules if m not in graph.modules]
+        if others:
+            info["other_failed_targets"] = others
+        if r.returncode != 0 and not failed:
+            errs = [d for d in diags if d.severity == "error"]
+            if errs:
+                msg = f"lake build failed outside the package's modules (first error: {errs[0].file}:{errs[0].line}:{errs[0].column}: {errs[0].message.splitlines()[0][:160]})"
+            elif others:
+                msg = f"lake build failed in {', '.join(others)}, outside the package's modules"
+            else:
+                msg = (f"lake build failed with exit code {r.returncode} and printed no Lean diagnostics "
+                       f"(a crash, a Lake configuration error, or output crosscheck cannot read)")
+            return finish(msg, True, diags=diags, failed=parsed.failed_modules)
+        blocked = graph.blocked(failed)
+        built = [m for m in graph.modules if m not in failed and m not in blocked]
+        build_ok = not failed
+        if not built:
+            return finish(None, True, build_ok, diags, failed, None, "no module built, nothing to dump", blocked)
         with tempfile.TemporaryDirectory(prefix="crosscheck-dump-") as tmp:
-            out = os.path.join(tmp, "declarations.json")
-            r = step(f"lake exe {DUMP_EXE}", [tc.lake, "exe", DUMP_EXE, out])
-            extra = parse_output(r.lines, lean_dir)
-            diags += [d for d in extra.diagnostics if d not in diags]
-            failed += [m for m in extra.failed_modules if m not in failed]
-            fail = hard_failure(f"lake exe {DUMP_EXE}", r)
+            def dump_modules(mods: list[str], out: str) -> tuple[Dump | None, str | None, str | None]:
+                """(dump, why it failed, stage-wide failure)."""
+                r = step(f"lake exe {DUMP_EXE}", [tc.lake, "exe", DUMP_EXE, "--out", out, *mods])
+                fail = hard_failure(f"lake exe {DUMP_EXE}", r)
+                if fail:
+                    return None, None, fail
+                if r.returncode != 0:
+                    return None, f"lake exe {DUMP_EXE} failed (exit {r.returncode}: {_first_line(r.lines)})", None
+                try:
+                    return read_dump(out), None, None
+                except DumpError as exc:
+                    msg = f"malformed declaration dump: {exc}"
+                    log.write(msg + "\n")
+                    all_lines.append(msg)
+                    return None, msg, None
+
+            dump, why, fail = dump_modules(built, os.path.join(tmp, "declarations.json"))
             if fail:
-                return finish(fail, True, build_ok, diags, failed)
-            if r.returncode != 0:
-                return finish(None, True, build_ok, diags, failed, None, f"lake exe {DUMP_EXE} failed (exit {r.returncode})")
-            try:
-                dump = read_dump(out)
-            except DumpError as exc:
-                msg = f"malformed declaration dump: {exc}"
-                log.write(msg + "\n")
-                all_lines.append(msg)
-                return finish(msg, True, build_ok, diags, failed)
+                return finish(fail, True, build_ok, diags, failed, blocked=blocked)
+            if why is not None and why.startswith("malformed"):
+                return finish(why, True, build_ok, diags, failed, blocked=blocked)
+            dump_failed: dict[str, str] = {}
+            if dump is None and len(built) > 1:  # one module that cannot be imported must not lose the others
+                parts: list[Dump] = []
+                for i, m in enumerate(built):
+                    d, mwhy, fail = dump_modules([m], os.path.join(tmp, f"declarations-{i}.json"))
+                    if fail:
+                        return finish(fail, True, build_ok, diags, failed, blocked=blocked)
+                    if d is None:
+                        dump_failed[m] = mwhy or "no dump"
+                    else:
+                        parts.append(d)
+                dump = merge(parts) if parts else None
+            elif dump is None:
+                dump_failed = {m: why or "no dump" for m in built}
+        if dump is None:
+            return finish(None, True, build_ok, diags, failed, None, why, blocked, dump_failed)
         info["dump"] = f"{len(dump.decls)} declaration(s), Lean {dump.lean_version}"
-        return finish(None, True, build_ok, diags, failed, dump)
+        return finish(None, True, build_ok, diags, failed, dump, None, blocked, dump_failed)
+
+
+def failed_modules(graph: ModuleGraph, diags: list[Diagnostic], listed: tuple[str, ...]) -> list[str]:
+    """Package modules whose own build failed: an error in the file, or listed by Lake as failed without
+    importing another failing module (a module Lake lists only because an import failed is *blocked*)."""
+    errs = {module_of(d.file) for d in diags if d.severity == "error"}
+    cands = {m for m in graph.modules if m in errs or m in listed}
+    own = [m for m in graph.modules if m in errs or (m in cands and not (graph.depends_on(m) & (cands - {m})))]
+    return own or [m for m in graph.modules if m in cands]
+
+
+def is_sorry_warning(d: Diagnostic) -> bool:
+    return d.severity == "warning" and d.message.startswith("declaration uses 'sorry'")
 
 
 def _diag_problem(diags: list[Diagnostic], decl_range: tuple[int, int] | None, file: str) -> str:
@@ -232,22 +320,7 @@ def _diag_problem(diags: list[Diagnostic], decl_range: tuple[int, int] | None, f
     inside = decl_range is not None and any(decl_range[0] <= d.line <= decl_range[1] for d in diags)
     where = "in this declaration" if inside else f"in its module {file}"
     first = diags[0]
-    return f"lake build --wfail reported {counts} {where} (first: {first.file}:{first.line}:{first.column}: {first.message.splitlines()[0][:160]})"
-
-
-def _elsewhere(out: BuildOutcome) -> str:
-    files = sorted({d.file for d in out.diagnostics if d.severity in ("error", "warning")} | set(map(file_of, out.failed_modules)))
-    return f" (in {', '.join(files)})" if files else ""
-
-
-def _axiom_problems(axioms: tuple[str, ...]) -> list[str]:
-    out = []
-    if "sorryAx" in axioms:
-        out.append("uses sorry (sorryAx among its axioms)")
-    other = [a for a in axioms if a not in ALLOWED_AXIOMS and a != "sorryAx"]
-    if other:
-        out.append(f"depends on axiom(s) outside {{propext, Classical.choice, Quot.sound}}: {', '.join(other)}")
-    return out
+    return f"lake build reported {counts} {where} (first: {first.file}:{first.line}:{first.column}: {first.message.splitlines()[0][:160]})"
 
 
 def drift_text(name: str, expected_fp: str, src, dumped_type: str | None) -> str:
@@ -266,37 +339,72 @@ def drift_text(name: str, expected_fp: str, src, dumped_type: str | None) -> str
     return "\n".join(lines)
 
 
-def judge(name: str, expected_fp: str | None, scan: StaticScan, out: BuildOutcome) -> DeclWitness:
-    """The witness for one ledger name, given what the toolchain did."""
+def _module_states(out: BuildOutcome) -> dict[str, str]:
+    """Per package module: built / failed (first error) / blocked (by what) / not dumped (why)."""
+    states: dict[str, str] = {}
+    for m in out.graph.modules:
+        if m in out.failed_modules:
+            err = out.first_error(m)
+            states[m] = "failed" + (f": {err}" if err else "")
+        elif m in out.blocked:
+            states[m] = f"not built: imports {out.blocked[m][-1]}, which failed"
+        elif m in out.dump_failed:
+            states[m] = f"built; not dumped: {out.dump_failed[m]}"
+        else:
+            states[m] = "built"
+    return states
+
+
+def judge(name: str, expected_fp: str | None, scan: StaticScan, out: BuildOutcome,
+          allowed: frozenset[str] | None = None) -> DeclWitness:
+    """The witness for one ledger name, given what the toolchain did (see the module docstring)."""
+    allowed = allowlist(allowed)
     src = scan.find(name)
     dd = out.dump.decls.get(name) if out.dump is not None else None
     file = src.file if src is not None else (file_of(dd.module) if dd is not None and dd.module else None)
-    diags = [d for d in out.diagnostics if d.severity in ("error", "warning") and file and same_file(d.file, file)]
-    ddicts = tuple(d.as_dict() for d in diags)
+    module = module_of(file) if file else None
+    rng = (src.line_start, src.line_end) if src is not None else ((dd.range[0], dd.range[2]) if dd is not None and dd.range else None)
+    mine = [d for d in out.diagnostics if file and same_file(d.file, file)]
+    errors = [d for d in mine if d.severity == "error"]
+    sorry_warnings = [d for d in mine if is_sorry_warning(d) and rng is not None and rng[0] <= d.line <= rng[1]]
+    warnings = tuple(d.as_dict() for d in mine if d.severity == "warning" and not is_sorry_warning(d))
+    ddicts = tuple(d.as_dict() for d in errors + sorry_warnings)
     dumped_type = dd.type if dd is not None else None
     axioms = dd.axioms if dd is not None else None
+
+    def witness(state: str, reason: str, problems=(), diff=None, blocker: Blocker | None = None) -> DeclWitness:
+        return DeclWitness(name, state, reason, src, expected_fp, axioms, diff, tuple(problems), ddicts, dumped_type, warnings,
+                           blocker.chain if blocker else (), blocker.reason if blocker else "")
+
     if out.failure is not None:
         _, static = static_problems(scan, name, expected_fp)
-        problems = (out.failure, *(f"static scan: {p}" for p in static))
-        return DeclWitness(name, FAILED, out.failure + "; see the log tail", src, expected_fp, axioms, None, problems, ddicts, dumped_type)
+        return witness(FAILED, out.failure + "; see the log tail", (out.failure, *(f"static scan: {p}" for p in static)))
     problems: list[str] = []
-    if dd is not None:
-        problems += _axiom_problems(dd.axioms)
+    blocker: Blocker | None = None
+    if module is not None and module in out.failed_modules:
+        blocker = module_blocker((module,), out.first_error(module))
+        problems.append(_diag_problem(errors, rng, file or "?") if errors else f"its module {module} failed to build")
+    elif module is not None and module in out.blocked:
+        chain = out.blocked[module]
+        blocker = module_blocker(chain, out.first_error(chain[-1]))
+        problems.append(blocker.reason)
+    elif dd is not None:
+        problems += axiom_problems(dd.axioms, allowed)
+        bad = bad_axioms(dd.axioms, allowed)
+        if bad and out.dump is not None:
+            blocker = dump_chain(out.dump, name, bad[0])
+            if blocker is not None:
+                problems.append(blocker.reason)
+        if sorry_warnings and SORRY not in dd.axioms:
+            problems.append("Lean warned `declaration uses 'sorry'` inside this declaration, but sorryAx is not among its axioms")
         if dd.kind == "axiom":
             problems.append("is an axiom, not a proof")
-    if diags:
-        problems.append(_diag_problem(diags, (src.line_start, src.line_end) if src else None, file or "?"))
-    elif file and module_of(file) in out.failed_modules:
-        problems.append(f"its module {module_of(file)} failed to build")
-    if out.dump is None:
-        if not problems:
-            why = "lake build --wfail failed" if not out.build_ok else "the build succeeded but"
-            problems.append(f"{why}{_elsewhere(out)}; no declaration dump ({out.dump_error}), so the declaration cannot be checked")
-    elif dd is None:
+    elif out.dump is None or (module is not None and module in out.dump_failed):
+        why = out.dump_failed.get(module or "", out.dump_error)
+        problems.append(f"its module {module or '?'} built, but no declaration dump ({why}), so the declaration cannot be checked")
+    else:
         close = difflib.get_close_matches(name, list(out.dump.decls), 1)
         problems.append("declaration not found in the compiled package (absent from the declaration dump)" + (f"; did you mean {close[0]}?" if close else ""))
-    if not out.build_ok and not problems:
-        problems.append(f"lake build --wfail failed{_elsewhere(out)}; nothing is verified while the package does not build")
     diff = None
     if expected_fp is not None:
         if src is None:
@@ -308,19 +416,35 @@ def judge(name: str, expected_fp: str | None, scan: StaticScan, out: BuildOutcom
         # escape hatches the axiom audit cannot see (sorry, native_decide, axioms show up in the dump)
         problems += [f"source contains {h.word} ({h.file}:{h.line})" for h in scan.hatches_in(src) if h.word in ("debug.skipKernelTC", "unsafe")]
     if problems:
-        return DeclWitness(name, FAILED, "; ".join(problems), src, expected_fp, axioms, diff, tuple(problems), ddicts, dumped_type)
+        return witness(FAILED, "; ".join(problems), problems, diff, blocker)
     ax = ", ".join(axioms or ()) or "none"
     fp = "statement fingerprint matches the ledger" if expected_fp else "no fingerprint in the ledger to compare"
-    return DeclWitness(name, VERIFIED, f"lake build succeeded; in the declaration dump; axioms: {ax}; {fp}", src, expected_fp, axioms, None, (), ddicts, dumped_type)
+    warn = f"; {len(warnings)} warning(s) in its file (shown, not failures)" if warnings else ""
+    return witness(VERIFIED, f"lake build succeeded for {module}; in the declaration dump; axioms: {ax}; {fp}{warn}")
 
 
 def summary_line(out: BuildOutcome, decls: Mapping[str, DeclWitness]) -> str:
+    """``verified — 4 of 4 modules built; …`` or ``failed — 3 of 4 modules built; M failed: <first error>; …``."""
     if out.failure is not None:
         return f"failed — {out.failure}"
     n_ok = sum(w.state == VERIFIED for w in decls.values())
-    build = "lake build succeeded" if out.build_ok else "lake build failed"
-    head = "verified" if n_ok == len(decls) and out.build_ok else "failed"
-    return f"{head} — {build}; {n_ok} of {len(decls)} declaration(s) verified"
+    mods = out.graph.modules
+    parts = [f"{len(out.built)} of {len(mods)} module(s) built"]
+    for m in out.failed_modules[:3]:
+        err = out.first_error(m)
+        parts.append(f"{m} failed" + (f": {err}" if err else ""))
+    if len(out.failed_modules) > 3:
+        parts.append(f"{len(out.failed_modules) - 3} more module(s) failed")
+    if out.blocked:
+        parts.append(f"{len(out.blocked)} not built (they import a failed module)")
+    if out.dump_failed:
+        parts.append(f"not dumped: {', '.join(out.dump_failed)}")
+    parts.append(f"{n_ok} of {len(decls)} declaration(s) verified")
+    n_warn = sum(d.severity == "warning" for d in out.diagnostics)
+    if n_warn:
+        parts.append(f"{n_warn} warning(s) (shown, not failures)")
+    head = "verified" if n_ok == len(decls) and out.build_ok and not out.dump_failed else "failed"
+    return f"{head} — " + "; ".join(parts)
 
 
 def run_driver(
@@ -334,16 +458,27 @@ def run_driver(
     timeout: float,
     progress: Callable[[str], None],
     path: str | None = None,
+    allowed_axioms: frozenset[str] | None = None,
 ) -> LeanStage:
     """The Lean stage with a toolchain present (``out_dir`` is unused: the log goes to a temp file)."""
+    allowed = allowlist(allowed_axioms)
     out = build_package(lean_dir, tc, timeout=timeout, progress=progress, path=path)
-    decls = {n: judge(n, fp, scan, out) for n, fp in names.items()}
+    decls = {n: judge(n, fp, scan, out, allowed) for n, fp in names.items()}
     build = dict(out.info)
-    build["build"] = "succeeded" if out.build_ok else ("not run" if not out.ran else "failed")
+    mods = out.graph.modules
+    build["build"] = ("not run" if not out.ran else "succeeded" if out.build_ok and out.failure is None
+                      else f"{len(out.built)} of {len(mods)} module(s) built" if out.failure is None else "failed")
+    n_err = sum(d.severity == "error" for d in out.diagnostics)
+    n_warn = sum(d.severity == "warning" for d in out.diagnostics)
     if out.diagnostics:
-        build["diagnostics"] = f"{sum(d.severity == 'error' for d in out.diagnostics)} error(s), {sum(d.severity == 'warning' for d in out.diagnostics)} warning(s)"
+        build["diagnostics"] = f"{n_err} error(s), {n_warn} warning(s)"
     if out.failed_modules:
         build["failed_modules"] = list(out.failed_modules)
+    if out.blocked:
+        build["blocked_modules"] = {m: " → ".join(c) for m, c in out.blocked.items()}
     if out.dump_error:
         build["dump"] = out.dump_error
-    return LeanStage(mode, out.ran, summary_line(out, decls), decls, scan, toolchain=tc.as_dict(), build=build, log_tail=out.log_tail)
+    build["allowed_axioms"] = sorted(allowed)
+    return LeanStage(mode, out.ran, summary_line(out, decls), decls, scan, toolchain=tc.as_dict(), build=build, log_tail=out.log_tail,
+                     modules=_module_states(out) if out.ran and out.failure is None else {}, warning_count=n_warn,
+                     allowed_axioms=tuple(sorted(allowed)))

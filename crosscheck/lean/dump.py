@@ -1,13 +1,17 @@
-"""Read the declaration dump written by ``lake exe dump_decls OUTFILE`` (the Lean package's program).
+"""Read the declaration dump written by ``lake exe dump_decls --out FILE MODULE …`` (the Lean package's program).
 
 Schema::
 
     {"lean_version": "4.24.0",
+     "modules": ["NeuralLandscapes.A"],
      "declarations": [{"name": "NeuralLandscapes.x", "kind": "theorem", "type": "∀ …", "docstring": null,
                        "module": "NeuralLandscapes.A",
                        "range": {"start_line": 3, "start_col": 0, "end_line": 9, "end_col": 20} | null,
-                       "axioms": ["propext", "Classical.choice"]}, …]}
+                       "axioms": ["propext", "Classical.choice"],
+                       "uses": ["NeuralLandscapes.helper"]}, …]}
 
+``axioms`` is transitive (Lean's ``CollectAxioms``); ``uses`` lists the package declarations the
+declaration's value and type refer to directly (the edges along which a culprit is traced).
 ``name`` and ``axioms`` are what the audit needs, so they are required; every other field is optional
 and type-checked when present; ``null`` entries are skipped. Anything else (not JSON, truncated, wrong types) is a :class:`DumpError`
 whose message says what is wrong and where.
@@ -35,12 +39,24 @@ class DumpDecl:
     module: str | None
     range: tuple[int, int, int, int] | None  # start_line, start_col, end_line, end_col
     axioms: tuple[str, ...]
+    uses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Dump:
     lean_version: str | None
     decls: Mapping[str, DumpDecl]
+    modules: tuple[str, ...] = ()
+
+
+def merge(dumps: "list[Dump]") -> Dump:
+    """One dump out of several (one per module, when the combined dump failed); first entry of a name wins."""
+    decls: dict[str, DumpDecl] = {}
+    for d in dumps:
+        for n, dd in d.decls.items():
+            decls.setdefault(n, dd)
+    version = next((d.lean_version for d in dumps if d.lean_version), None)
+    return Dump(version, decls, tuple(dict.fromkeys(m for d in dumps for m in d.modules)))
 
 
 def _opt_str(entry: Mapping[str, Any], key: str, where: str) -> str | None:
@@ -71,7 +87,13 @@ def _decl(entry: Any, i: int) -> DumpDecl:
         if not isinstance(rng, dict) or not all(isinstance(rng.get(k), int) for k in keys):
             raise DumpError(f"{where}: 'range' must be null or an object with integer {', '.join(keys)}")
         r = tuple(int(rng[k]) for k in keys)  # type: ignore[assignment]
-    return DumpDecl(name, kind, _opt_str(entry, "type", where), _opt_str(entry, "docstring", where), _opt_str(entry, "module", where), r, tuple(axioms))
+    uses = entry.get("uses", [])
+    if uses is None:
+        uses = []
+    if not isinstance(uses, list) or not all(isinstance(u, str) for u in uses):
+        raise DumpError(f"{where}: 'uses' must be a list of names")
+    return DumpDecl(name, kind, _opt_str(entry, "type", where), _opt_str(entry, "docstring", where), _opt_str(entry, "module", where), r,
+                    tuple(axioms), tuple(dict.fromkeys(uses)))
 
 
 def parse_dump(text: str) -> Dump:
@@ -93,13 +115,18 @@ def parse_dump(text: str) -> Dump:
     version = data.get("lean_version")
     if version is not None and not isinstance(version, str):
         raise DumpError("'lean_version' must be a string")
+    modules = data.get("modules", [])
+    if modules is None:
+        modules = []
+    if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules):
+        raise DumpError("'modules' must be a list of module names")
     out: dict[str, DumpDecl] = {}
     for i, entry in enumerate(decls):
         if entry is None:  # the dump program's "constant vanished" placeholder: nothing to audit
             continue
         d = _decl(entry, i)
         out.setdefault(d.name, d)
-    return Dump(version, out)
+    return Dump(version, out, tuple(modules))
 
 
 def read_dump(path: str) -> Dump:

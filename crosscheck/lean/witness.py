@@ -1,10 +1,16 @@
 """The Lean witness: per declaration, one of ``verified``, ``failed``, ``not run`` (see shared design).
 
-* ``verified`` — ``lake build`` succeeded, the declaration exists in the dump, its axioms are within
-  :data:`ALLOWED_AXIOMS`, and its statement fingerprint matches the ledger.
-* ``failed`` — build error in its module, declaration missing, ``sorryAx`` or another axiom used,
-  statement drift; or, without a toolchain, an escape hatch / missing declaration / drift *seen in the
-  source* by the static scan (a defect we can see is reported even when Lean did not run).
+* ``verified`` — its module (and every package module it imports) built, the declaration exists in the
+  dump, its axioms are within the allowlist (default :data:`ALLOWED_AXIOMS`), and its statement
+  fingerprint matches the ledger. Lint warnings of its file are shown (``warnings``), never failures.
+* ``failed`` — build error in its module or in a module it imports, declaration missing, ``sorryAx`` or
+  another axiom outside the allowlist, statement drift; or, without a toolchain, an escape hatch /
+  missing declaration / drift *seen in the source* by the static scan (a defect we can see is reported
+  even when Lean did not run).
+
+When a declaration fails because of another one (a lemma it uses has ``sorry``, a module it imports did
+not build), ``blocked_by`` is the chain of names to the culprit (culprit last) and ``blocked_reason``
+the sentence saying so; from the static scan the chain is best effort, labelled unverified.
 * ``not run`` — no toolchain, or ``--lean=skip``; the static scan is shown instead, labelled unverified.
 """
 
@@ -14,10 +20,11 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from crosscheck.lean.audit import DEFAULT_ALLOWED_AXIOMS, static_chain
 from crosscheck.lean.static import LeanDecl, StaticScan
 
 VERIFIED, FAILED, NOT_RUN = "verified", "failed", "not run"
-ALLOWED_AXIOMS = frozenset({"propext", "Classical.choice", "Quot.sound"})
+ALLOWED_AXIOMS = DEFAULT_ALLOWED_AXIOMS
 
 
 @dataclass(frozen=True)
@@ -30,8 +37,11 @@ class DeclWitness:
     axioms: tuple[str, ...] | None = None
     statement_diff: str | None = None
     problems: tuple[str, ...] = ()
-    diagnostics: tuple[Mapping[str, object], ...] = ()
+    diagnostics: tuple[Mapping[str, object], ...] = ()  # errors, and the `declaration uses 'sorry'` warning
     dumped_type: str | None = None
+    warnings: tuple[Mapping[str, object], ...] = ()  # other warnings of its file (linters, deprecations): shown, not failures
+    blocked_by: tuple[str, ...] = ()  # chain to the culprit, culprit last (declarations, or modules for a build failure)
+    blocked_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,9 @@ class LeanStage:
     toolchain: Mapping[str, object] = field(default_factory=dict)
     build: Mapping[str, object] = field(default_factory=dict)
     log_tail: str = ""
+    modules: Mapping[str, str] = field(default_factory=dict)  # module → "built" | "failed: …" | "not built: imports …" | …
+    warning_count: int = 0
+    allowed_axioms: tuple[str, ...] = tuple(sorted(DEFAULT_ALLOWED_AXIOMS))
 
 
 def statement_diff(recorded_statement: str, decl: LeanDecl) -> str:
@@ -85,7 +98,11 @@ def static_witness(scan: StaticScan, name: str, expected_fp: str | None) -> Decl
     (why Lean did not run is said once, in the stage summary)."""
     decl, problems = static_problems(scan, name, expected_fp)
     if problems:
-        return DeclWitness(name, FAILED, "static scan: " + "; ".join(problems), decl, expected_fp, problems=tuple(problems))
+        chain = static_chain(scan, name)
+        if chain is not None:
+            problems.append(chain.reason)
+        return DeclWitness(name, FAILED, "static scan: " + "; ".join(problems), decl, expected_fp, problems=tuple(problems),
+                           blocked_by=chain.chain if chain else (), blocked_reason=chain.reason if chain else "")
     fp_note = "statement unchanged" if expected_fp else "no fingerprint in ledger to compare"
     where = f"{decl.file}:{decl.line_start}–{decl.line_end}"
     reason = f"static scan only (unverified): present at {where}, no sorry, {fp_note}"

@@ -119,6 +119,9 @@ def result_data(result, root: str | Path = ".", lean_href: str = "../lean") -> d
             "toolchain": to_data(lean.toolchain),
             "build": to_data(lean.build),
             "log_tail": lean.log_tail,
+            "modules": to_data(lean.modules),
+            "warning_count": lean.warning_count,
+            "allowed_axioms": list(lean.allowed_axioms),
             "static_scan": None
             if scan is None
             else {

@@ -98,16 +98,46 @@ ERROR_BUILD = [
     "error: build failed",
 ]
 
+# without --wfail, `declaration uses 'sorry'` is a warning: the build succeeds (sorryAx in the dump fails the declaration)
 SORRY_BUILD = [
     "✔ [1/4] Built NeuralLandscapes.Other (0.3s)",
     "⚠ [2/4] Built NeuralLandscapes.Basic (0.5s)",
     "warning: ././NeuralLandscapes/Basic.lean:4:8: declaration uses 'sorry'",
     "✔ [3/4] Built NeuralLandscapes (0.1s)",
-    "error: build failed",
+    "Build completed successfully (4 jobs).",
 ]
 
 # the same error as `lean --json` message objects (SerialMessage fields)
 JSON_ERROR = [
     {"caption": "", "data": "unknown identifier 'decidee'", "endPos": {"column": 45, "line": 4}, "fileName": "./NeuralLandscapes/Basic.lean",
      "isSilent": False, "keepFullRange": False, "kind": "lean.unknownIdentifier._namedError", "pos": {"column": 38, "line": 4}, "severity": "error"},
+]
+
+
+USES = "NeuralLandscapes.Uses"
+USES_NAME = "NeuralLandscapes.four_pos"
+
+
+def add_module(pkg: Path, module: str, text: str) -> Path:
+    """Write ``module``'s source into the package (not imported by the root module unless ``text`` says so)."""
+    f = pkg / (module.replace(".", "/") + ".lean")
+    f.parent.mkdir(parents=True, exist_ok=True)
+    f.write_text(text, encoding="utf-8")
+    return f
+
+
+def add_uses_module(pkg: Path) -> Path:
+    """``NeuralLandscapes.Uses`` imports ``Basic``; its theorem uses ``two_pos``."""
+    return add_module(pkg, USES, "import NeuralLandscapes.Basic\n\nnamespace NeuralLandscapes\n\n"
+                                 "theorem four_pos : (0 : Nat) < 4 := Nat.lt_of_lt_of_le two_pos (by decide)\n\nend NeuralLandscapes\n")
+
+
+# the linters' warnings as Lean prints them (file:line:col prefix added by the stand-in lake)
+LINT_WARNINGS = [
+    "40:2: This simp argument is unused:\n  mul_comm\n\nYou can omit it from the simp argument list.\n\n"
+    "Note: This linter can be disabled with `set_option linter.unusedSimpArgs false`",
+    "41:4: this tactic is never executed\n\nNote: This linter can be disabled with `set_option linter.unreachableTactic false`",
+    "42:4: 'ring' tactic does nothing\n\nNote: This linter can be disabled with `set_option linter.unusedTactic false`",
+    "43:10: unused variable `h`\n\nNote: This linter can be disabled with `set_option linter.unusedVariables false`",
+    "44:2: `foo` has been deprecated: use `bar` instead",
 ]
