@@ -28,3 +28,17 @@ def bundled() -> tuple[CheckSpec, ...]:
     for name in MODULES:
         out.extend(importlib.import_module(name).CHECKS)
     return tuple(out)
+
+
+def registry():
+    """The registry of the bundled checks alone (for tests and scripts; ``verify`` builds its own from
+    the ledger's ``[project]`` table)."""
+    from crosscheck.engine.registry import build_registry
+
+    return build_registry(bundled())
+
+
+def __getattr__(name: str):
+    if name == "CHECKS":  # what a [project].checks entry naming this package reads
+        return bundled()
+    raise AttributeError(f"module 'crosscheck.checks' has no attribute {name!r}")

@@ -97,7 +97,7 @@ def _small_integer_instances(ctx: CheckContext, count: int):
 def measure_kernel_dim(ctx: CheckContext) -> KernelDims:
     """Numerical rank of the explicit md×md matrix ``(vvᵀ)⊗Σ`` from ``|eigvalsh|`` with the rule
     ``s <= md·eps·s_max`` and the gap certificate ``s_zero_max / s_nonzero_min <= gap_max``; kernel
-    dimension = md − rank. Small integer instances are also decided by fraction-exact Gaussian
+    dimension = md − rank (the rank itself is compared too, if the claim states it). Small integer instances are also decided by fraction-exact Gaussian
     elimination, with no floating point."""
     out: list[KernelCase] = []
     cases = _grid(ctx)
@@ -117,6 +117,7 @@ def judge_kernel_dim(r: KernelDims, rec: Recorder) -> None:
         if c.gap > r.gap_max:
             rec.inconclusive(f"rank split not certified in {c.label} (gap {c.gap:.1e} > {r.gap_max:.0e})")
         rec.claim("kernel_dim", c.kernel_dim, m=c.m, d=c.d)
+        rec.claim("rank", c.m * c.d - c.kernel_dim, m=c.m, d=c.d)
 
 
 def present_kernel_dim(r: KernelDims) -> Presentation:
@@ -149,7 +150,8 @@ KERNEL_DIM = check(
     "kronecker-kernel-dim",
     title="dim ker((vvᵀ)⊗Σ) over a grid, numerically with a gap certificate and exactly in rationals",
     measure=measure_kernel_dim, judge=judge_kernel_dim, present=present_kernel_dim,
-    reads={"kernel_dim": ("m", "d")},
+    reads={"kernel_dim": ("m", "d"), "rank": ("m", "d")},
+    optional=("rank",),
     params={**GRID, "gap_max": GAP_MAX, "exact_cases": Param(default=12, ge=0, doc="instances decided in exact arithmetic")},
     memory=_grid_memory,
 )

@@ -242,7 +242,7 @@ class Recorder:
             elif self.applicable == 0:
                 reasons.append(f"the hypotheses hold in none of the {self.cases} case(s): " + "; ".join(self._na[:3])
                                + (f"; … ({len(self._na) - 3} more)" if len(self._na) > 3 else ""))
-            for qc in counts:
+            for qc in counts if self.applicable else ():  # with no applicable case, that is the one reason
                 if qc.claimed and qc.compared == 0:
                     reasons.append(f"{qc.quantity} was never compared: {qc.why_not}")
             if not reasons and not any(qc.compared for qc in counts):

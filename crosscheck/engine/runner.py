@@ -91,3 +91,18 @@ def run_check(spec: CheckSpec, ctx: CheckContext) -> CheckResult:
     expected = {q: ctx.expect[q].value.text for q in spec.reads if q in ctx.expect}
     params = {**dict(ctx.params), **dict(pres.params_used)}
     return replace(res, expected=expected, seconds=time.perf_counter() - t0, seed=ctx.seed, params=params, quick=ctx.quick)
+
+
+def run_one(spec: CheckSpec, expect: Mapping[str, Any] | None = None, params: Mapping[str, Any] | None = None, *,
+            seed: int = 0, quick: bool = False, max_memory: float | None = None) -> CheckResult:
+    """Run one check outside ``verify`` (tests, notebooks): ``expect`` maps a quantity to an expression
+    string, a number, or an :class:`Expectation`; ``params`` are validated like the ledger's."""
+    from crosscheck.expr import parse
+    from crosscheck.engine.spec import Expectation
+
+    exp = {}
+    for q, e in (expect or {}).items():
+        exp[q] = e if isinstance(e, Expectation) else Expectation(q, parse(e))
+    explicit = dict(params or {})
+    ctx = CheckContext(seed=seed, params=prepare(spec, explicit, max_memory=max_memory), expect=exp, quick=quick, overridden=frozenset(explicit))
+    return run_check(spec, ctx)

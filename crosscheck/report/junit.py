@@ -8,6 +8,12 @@ import xml.etree.ElementTree as ET
 def junit_xml(result) -> bytes:
     suite = ET.Element("testsuite", name="crosscheck")
     n = failures = errors = skipped = 0
+    if result.options.get("lean_required_but_not_run"):
+        # the run exits non-zero for this reason: JUnit says so too
+        tc = ET.SubElement(suite, "testcase", classname="crosscheck.lean", name="Lean stage (--lean=require)", time="0")
+        n += 1
+        failures += 1
+        ET.SubElement(tc, "failure", message=f"--lean=require, but Lean did not run: {result.lean.summary}")
     for v in result.claims:
         cls = f"crosscheck.claim.{v.claim.id}"
         tc = ET.SubElement(suite, "testcase", classname=cls, name=f"verdict: {v.claim.title}", time="0")
@@ -39,7 +45,8 @@ def junit_xml(result) -> bytes:
                 ET.SubElement(tc, "skipped", message=f"known finding ({v.verdict}, recorded in the ledger): {r.summary}")
             elif r.status == "fail":
                 failures += 1
-                ET.SubElement(tc, "failure", message=r.summary).text = "\n".join(
+                shown = f"{len(r.failures)} of {r.n_failures} failing comparisons (worst first):\n" if r.n_failures > len(r.failures) else ""
+                ET.SubElement(tc, "failure", message=r.summary).text = shown + "\n".join(
                     f"{c.case}: {c.quantity} measured {c.measured!r}, expected {c.expected!r} (allowed {c.allowed:.3g})" for c in r.failures
                 )
             elif r.status == "error":

@@ -69,12 +69,14 @@ def write_reports(result, out_dir: str | Path, *, root: str | Path = ".", extra_
     os.umask(umask)
     os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; a report directory is an ordinary directory
     try:
-        lean_href = os.path.relpath(Path(root).resolve() / "lean", out)
-        data = result_data(result)
+        project = getattr(result.ledger, "project", None)
+        lean_dir = project.lean_path if project is not None else Path(root).resolve() / "lean"
+        lean_href = os.path.relpath(Path(lean_dir).resolve(), out)
+        data = result_data(result, root=root, lean_href=lean_href)
         (tmp / "results.json").write_text(json.dumps(data, indent=1, ensure_ascii=False, sort_keys=False), encoding="utf-8")
-        (tmp / "summary.md").write_text(render_summary(data, title=getattr(getattr(result, "ledger", None), "title", None)), encoding="utf-8")
+        (tmp / "summary.md").write_text(render_summary(data, title=data.get("title")), encoding="utf-8")
         (tmp / "junit.xml").write_bytes(junit_xml(result))
-        (tmp / "index.html").write_text(render_html(result, root=root, lean_href=lean_href), encoding="utf-8")
+        (tmp / "index.html").write_text(render_html(data), encoding="utf-8")
         for name, src in (extra_files or {}).items():
             if Path(src).is_file():
                 shutil.copyfile(src, tmp / name)
@@ -94,4 +96,33 @@ def write_reports(result, out_dir: str | Path, *, root: str | Path = ".", extra_
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    return out
+
+
+def rerender(results_path: str | Path, out_dir: str | Path | None = None) -> Path:
+    """Re-render ``index.html`` (and ``summary.md``) from a saved ``results.json``, without re-running
+    anything; written beside it unless ``out_dir`` is given. The page depends on the data alone, so the
+    same data gives the same page."""
+    src = Path(results_path)
+    if src.is_dir():
+        src = src / "results.json"
+    try:
+        data = json.loads(src.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"{results_path}: no such file") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{results_path}: not JSON ({exc})") from None
+    if not isinstance(data, dict) or data.get("schema") != "crosscheck-results/2":
+        raise ValueError(f"{results_path}: not a crosscheck results.json of this version (schema crosscheck-results/2)")
+    out = Path(out_dir) if out_dir is not None else src.parent
+    if out_dir is not None:
+        check_out_dir(out)
+        out.mkdir(parents=True, exist_ok=True)
+        if src.resolve() != (out / "results.json").resolve():
+            shutil.copyfile(src, out / "results.json")
+    html = render_html(data)
+    tmp = out / ".index.html.tmp"
+    tmp.write_text(html, encoding="utf-8")
+    os.replace(tmp, out / "index.html")
+    (out / "summary.md").write_text(render_summary(data, title=data.get("title")), encoding="utf-8")
     return out
