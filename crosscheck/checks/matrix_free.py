@@ -294,9 +294,14 @@ def grid_cases(ctx: CheckContext) -> tuple[list[Case], dict[str, Any]]:
     ms, ds, conds, kinds = list(p["ms"]), list(p["ds"]), list(p["conds"]), list(p["v_kinds"])
     dms, rms = list(p["digits_ms"]), list(p["raw_digits_ms"])
     large_m = int(p["large_m"])
-    if ctx.quick_for("ms", "ds", "conds", "v_kinds", "digits_ms", "raw_digits_ms", "large_m"):
-        ms, ds, conds, kinds = [x for x in ms if x <= 64][:2] or ms[:1], ds[:2], conds[:1], kinds[:1]
-        dms, rms, large_m = [x for x in dms if x <= 64][-1:], [x for x in rms if x <= 64][:1], 0
+    # quick mode thins each list that was not set explicitly (an explicit one is run as given)
+    ms = [x for x in ms if x <= 64][:2] if ctx.quick_for("ms") else ms
+    ds = ds[:2] if ctx.quick_for("ds") else ds
+    conds = conds[:1] if ctx.quick_for("conds") else conds
+    kinds = kinds[:1] if ctx.quick_for("v_kinds") else kinds
+    dms = [x for x in dms if x <= 64][-1:] if ctx.quick_for("digits_ms") else dms
+    rms = [x for x in rms if x <= 64][:1] if ctx.quick_for("raw_digits_ms") else rms
+    large_m = 0 if ctx.quick_for("large_m", "large_d") else large_m
     cases = [Case("synthetic", m, d, 0, a, float(c), -1, k) for m in ms for d in ds for c in conds for k in kinds]
     if large_m > 0:
         cases.append(Case("synthetic", large_m, int(p["large_d"]), 0, a, 1e3))
