@@ -75,6 +75,16 @@ class Outcome:
         return out
 
     @property
+    def not_applicable_why(self) -> str:
+        """Why the claim does not apply here, in a reader's words ("" when it applies)."""
+        out = []
+        if not self.v_nonzero:
+            out.append("v = 0")
+        if self.sigma_rank < self.data.d:
+            out.append(f"Σ̂ singular (rank {self.sigma_rank} < d = {self.data.d})")
+        return "; ".join(out)
+
+    @property
     def unresolved(self) -> str:
         """Why the exact kernel is out of reach at this tolerance although the certificate may hold: the
         non-zero eigenvalues of H₀ are ‖v‖²λ_k(Σ̂), so λ_min⁺(Σ̂)/λ_max(Σ̂) <= rtol puts some of them at
@@ -194,36 +204,118 @@ def _lanczos(Ha, cert: SpectralCertificate, Q: np.ndarray, alpha: float, a_err: 
     return out
 
 
-def measured_of(o: Outcome) -> dict[str, Any]:
-    c = o.cert
-    return {
-        "dataset": o.case.dataset,
-        "m": o.case.m,
-        "d": o.data.d,
-        "N": o.data.N,
-        "md": o.n,
+@dataclass(frozen=True)
+class LanczosCheck:
+    """Checks on the H₀,α operator itself (see :func:`_lanczos`); ``alpha_ritz_*`` only when ker H₀ ≠ 0."""
+
+    lambda_max: float
+    residual: float
+    expected: float  # α + θ_max
+    allowed: float
+    converged: bool
+    products: int
+    alpha_ritz_residual: float | None = None
+    alpha_ritz_allowed: float | None = None
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """What a check keeps of one :class:`Outcome`: the certificates and the values compared, without the
+    data (immutable: tuples and frozen dataclasses only)."""
+
+    label: str
+    dataset: str
+    v_kind: str
+    m: int
+    d: int  # the data's d (digits: 64 or 61)
+    N: int  # the data's N
+    alpha: float
+    n: int
+    cert: SpectralCertificate
+    alpha_cert: SpectralCertificate | None
+    alpha_multiplicity: int
+    certified: bool
+    refusal: str
+    sigma_rank: int
+    sigma_rank_method: str
+    sigma_cond: float
+    v_nonzero: bool
+    predicted_kernel: int
+    hypotheses: tuple[str, ...]  # "Σ ≻ 0 fails (…)": the claim's hypotheses that fail
+    not_applicable_why: str  # the same in a reader's words ("" when the claim applies)
+    dropped_pixels: tuple[int, ...]
+    lanczos: LanczosCheck | None
+    seconds: float
+
+    @property
+    def applies(self) -> bool:
+        return not self.hypotheses
+
+    @property
+    def products(self) -> int:
+        return self.cert.products + (self.alpha_cert.products if self.alpha_cert else 0) + (self.lanczos.products if self.lanczos else 0)
+
+
+def record_of(o: Outcome) -> CaseRecord:
+    lz = None
+    if o.lanczos:
+        d = o.lanczos
+        lz = LanczosCheck(
+            float(d["lambda_max"]), float(d["lambda_max_residual"]), float(d["lambda_max_expected"]), float(d["lambda_max_allowed"]),
+            bool(d["lambda_max_converged"]), int(d["products"]),
+            float(d["alpha_ritz_residual"]) if "alpha_ritz_residual" in d else None,
+            float(d["alpha_ritz_allowed"]) if "alpha_ritz_allowed" in d else None,
+        )
+    return CaseRecord(
+        label=o.case.label, dataset=o.case.dataset, v_kind=o.case.v_kind, m=o.case.m, d=o.data.d, N=o.data.N, alpha=o.case.alpha,
+        n=o.n, cert=o.cert, alpha_cert=o.alpha_cert, alpha_multiplicity=o.alpha_multiplicity, certified=o.certified,
+        refusal=o.refusal, sigma_rank=o.sigma_rank, sigma_rank_method=o.sigma_rank_method, sigma_cond=o.sigma_cond,
+        v_nonzero=o.v_nonzero, predicted_kernel=o.predicted_kernel, hypotheses=tuple(o.hypotheses),
+        not_applicable_why=o.not_applicable_why, dropped_pixels=tuple(o.data.dropped), lanczos=lz, seconds=o.seconds,
+    )
+
+
+def measured_of(r: CaseRecord) -> dict[str, Any]:
+    """The measured values of one case as plain data (keys without a value in this case are left out)."""
+    c = r.cert
+    out: dict[str, Any] = {
+        "dataset": r.dataset,
+        "m": r.m,
+        "d": r.d,
+        "N": r.N,
+        "md": r.n,
         "kernel_dim": c.nullity,
         "rank": c.rank,
-        "alpha_multiplicity": o.alpha_multiplicity,
-        "alpha": o.case.alpha,
-        "lambda_min_plus": float(min(c.ritz)) if c.rank else None,
+        "alpha_multiplicity": r.alpha_multiplicity,
+        "alpha": r.alpha,
         "lambda_max_H0": float(max(c.ritz)) if c.rank else 0.0,
-        "alpha_cluster": [o.case.alpha - c.zero_radius, o.case.alpha + c.zero_radius],
-        "other_eigenvalues_at_least": o.case.alpha + c.nonzero_lower if c.rank else None,
-        "sigma_rank": o.sigma_rank,
-        "sigma_rank_method": o.sigma_rank_method,
-        "sigma_cond": o.sigma_cond,
-        "predicted_kernel_dim": o.predicted_kernel,
-        "hypotheses_failing": o.hypotheses,
-        "claim_applies": not o.hypotheses,
-        "constant_pixels_dropped": list(o.data.dropped),
+        "alpha_cluster": [r.alpha - c.zero_radius, r.alpha + c.zero_radius],
+        "sigma_rank": r.sigma_rank,
+        "sigma_rank_method": r.sigma_rank_method,
+        "sigma_cond": r.sigma_cond,
+        "predicted_kernel_dim": r.predicted_kernel,
+        "hypotheses_failing": list(r.hypotheses),
+        "claim_applies": r.applies,
+        "constant_pixels_dropped": list(r.dropped_pixels),
         "residual_bound": c.residual_bound,
         "zero_radius": c.zero_radius,
         "failure_probability": c.failure_probability,
         "gap": c.gap,
-        "products": c.products + (o.alpha_cert.products if o.alpha_cert else 0) + int(o.lanczos.get("products", 0)),
+        "products": r.products,
         "certificate_status": c.status,
         "certificate_reason": c.reason,
-        "lanczos": o.lanczos,
-        "seconds_case": o.seconds,
+        "certified": r.certified,
     }
+    if c.rank:
+        out["lambda_min_plus"] = float(min(c.ritz))
+        out["other_eigenvalues_at_least"] = r.alpha + c.nonzero_lower
+    if not r.certified:
+        out["refusal"] = r.refusal
+    if r.lanczos is not None:
+        lz = r.lanczos
+        out["lanczos"] = {k: v for k, v in {
+            "lambda_max": lz.lambda_max, "lambda_max_residual": lz.residual, "lambda_max_expected": lz.expected,
+            "lambda_max_allowed": lz.allowed, "lambda_max_converged": lz.converged, "products": lz.products,
+            "alpha_ritz_residual": lz.alpha_ritz_residual, "alpha_ritz_allowed": lz.alpha_ritz_allowed,
+        }.items() if v is not None}
+    return out
