@@ -108,6 +108,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--quick", action="store_true")
     c.add_argument("--quiet", action="store_true")
 
+    i = sub.add_parser("init", help="scaffold a new project (ledger, Lean package, checks, workflow) in an empty directory")
+    i.add_argument("dir")
+    i.add_argument("--title", default="My paper")
+
     r = sub.add_parser("report", help="re-render the HTML report from a results.json, without re-running anything")
     r.add_argument("results", help="a results.json written by verify")
     r.add_argument("--out", default=None, help="output directory (default: the results.json's folder)")
@@ -143,6 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "list": _cmd_list,
         "check": _cmd_check,
         "report": _cmd_report,
+        "init": _cmd_init,
         "doctor": _cmd_doctor,
         "lean": _cmd_lean,
         "blueprint": _cmd_blueprint,
@@ -340,6 +345,19 @@ def _cmd_check(args: argparse.Namespace) -> int:
         if res.error:
             print(res.error.traceback, file=sys.stderr)
     return EXIT_OK if res.status in ("pass", "inconclusive") else EXIT_FAIL
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from crosscheck.scaffold import InitError, init_project
+
+    try:
+        files = init_project(args.dir, args.title)
+    except InitError as exc:
+        return _error(str(exc))
+    for f in files:
+        print(f"  wrote {f}")
+    print(f"crosscheck: new project in {args.dir}; next: crosscheck verify --claims {Path(args.dir) / 'claims.toml'}")
+    return EXIT_OK
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
