@@ -56,8 +56,14 @@ def contractLin (v : Fin m → ℝ) : (Fin m × Fin d → ℝ) →ₗ[ℝ] (Fin 
     simp only [Pi.add_apply, mul_add, Finset.sum_add_distrib]
   map_smul' c x := by
     funext k
-    simp only [Pi.smul_apply, smul_eq_mul, RingHom.id_apply, Finset.mul_sum]
-    exact Finset.sum_congr rfl fun j _ => by ring
+    -- state the goal explicitly, so that no step relies on `simp` reducing the structure
+    -- projection `AddHom.toFun` or the coercion of `RingHom.id`
+    first
+      | (show ∑ j, v j * (c • x) (j, k) = c • ∑ j, v j * x (j, k)
+         simp only [Pi.smul_apply, smul_eq_mul, Finset.mul_sum]
+         exact Finset.sum_congr rfl fun j _ => by ring)
+      | (simp only [Pi.smul_apply, smul_eq_mul, RingHom.id_apply, Finset.mul_sum]
+         exact Finset.sum_congr rfl fun j _ => by ring)
 
 /-- The contraction evaluates as `P x k = ∑ j, v j * x (j, k)`. -/
 theorem contractLin_apply (v : Fin m → ℝ) (x : Fin m × Fin d → ℝ) (k : Fin d) :
@@ -189,20 +195,99 @@ theorem bilinear_hessian_ker_finrank_of_posDef {v : Fin m → ℝ}
     Module.finrank ℝ (LinearMap.ker (Matrix.toLin' (bilinearHessian v S))) = (m - 1) * d :=
   finrank_ker_bilinearHessian_of_injective hv (mulVec_eq_zero_of_posDef hS)
 
-/-- **Proposition 7.4 (bilinear flatness), rank.** If `v ≠ 0` and `det S ≠ 0`, the range of
-the Hessian `(v vᵀ) ⊗ S` has dimension exactly `d`: only `d` of the `m * d` directions are
-curved. -/
-theorem bilinear_hessian_rank {v : Fin m → ℝ} {S : Matrix (Fin d) (Fin d) ℝ}
-    (hv : v ≠ 0) (hS : S.det ≠ 0) :
+/-- Dimension of the range of `(v vᵀ) ⊗ S` for any injective `S`: it is `d`. -/
+theorem finrank_range_bilinearHessian_of_injective {v : Fin m → ℝ}
+    {S : Matrix (Fin d) (Fin d) ℝ} (hv : v ≠ 0) (hS : ∀ y : Fin d → ℝ, S *ᵥ y = 0 → y = 0) :
     Module.finrank ℝ (LinearMap.range (Matrix.toLin' (bilinearHessian v S))) = d := by
   have hrn := LinearMap.finrank_range_add_finrank_ker (Matrix.toLin' (bilinearHessian v S))
-  rw [ker_toLin'_bilinearHessian hv (mulVec_eq_zero_of_det_ne_zero hS)] at hrn
+  rw [ker_toLin'_bilinearHessian hv hS] at hrn
   simp only [Module.finrank_fintype_fun_eq_card, Fintype.card_prod, Fintype.card_fin] at hrn
   have h := finrank_ker_contractLin_add (d := d) hv
   -- `hrn : finrank (range) + finrank (ker P) = m * d` and `h : finrank (ker P) + d = m * d`
   first
     | omega
     | exact Nat.add_right_cancel ((hrn.trans h.symm).trans (Nat.add_comm _ _))
+
+/-- **Proposition 7.4 (bilinear flatness), rank.** If `v ≠ 0` and `det S ≠ 0`, the range of
+the Hessian `(v vᵀ) ⊗ S` has dimension exactly `d`: only `d` of the `m * d` directions are
+curved. -/
+theorem bilinear_hessian_rank {v : Fin m → ℝ} {S : Matrix (Fin d) (Fin d) ℝ}
+    (hv : v ≠ 0) (hS : S.det ≠ 0) :
+    Module.finrank ℝ (LinearMap.range (Matrix.toLin' (bilinearHessian v S))) = d :=
+  finrank_range_bilinearHessian_of_injective hv (mulVec_eq_zero_of_det_ne_zero hS)
+
+/-- **Proposition 7.4 (bilinear flatness), rank, positive definite covariance.** If `v ≠ 0` and
+`S` is positive definite (`Σ ≻ 0`, the paper's hypothesis), the range of `(v vᵀ) ⊗ S` has
+dimension exactly `d`, i.e. `(v vᵀ) ⊗ S` has exactly `d` non-zero eigenvalues counted with
+multiplicity (it is symmetric, so its rank is the number of non-zero eigenvalues). -/
+theorem bilinear_hessian_rank_of_posDef {v : Fin m → ℝ} {S : Matrix (Fin d) (Fin d) ℝ}
+    (hv : v ≠ 0) (hS : S.PosDef) :
+    Module.finrank ℝ (LinearMap.range (Matrix.toLin' (bilinearHessian v S))) = d :=
+  finrank_range_bilinearHessian_of_injective hv (mulVec_eq_zero_of_posDef hS)
+
+/-! ### The non-zero spectrum: `‖v‖² λ` for each eigenvalue `λ` of `S`
+
+For `u : Fin d → ℝ`, the vectorisation of the rank-one weight `v uᵀ` is the Kronecker vector
+`v ⊗ u`, `(j, k) ↦ v j * u k`. Its contraction is `P (v ⊗ u) = (v ⬝ᵥ v) • u`, so an
+eigenvector `u` of `S` for `μ` gives the eigenvector `v ⊗ u` of `(v vᵀ) ⊗ S` for
+`(v ⬝ᵥ v) * μ = ‖v‖² μ`. -/
+
+/-- The Kronecker vector `v ⊗ u : Fin m × Fin d → ℝ`, `(j, k) ↦ v j * u k` (the row-major
+vectorisation of the rank-one weight matrix `v uᵀ`). -/
+def kronVec (v : Fin m → ℝ) (u : Fin d → ℝ) : Fin m × Fin d → ℝ :=
+  fun p => v p.1 * u p.2
+
+/-- Entries of the Kronecker vector: `kronVec v u (j, k) = v j * u k`. -/
+theorem kronVec_apply (v : Fin m → ℝ) (u : Fin d → ℝ) (j : Fin m) (k : Fin d) :
+    kronVec v u (j, k) = v j * u k :=
+  rfl
+
+/-- The Kronecker vector of two non-zero vectors is non-zero. -/
+theorem kronVec_ne_zero {v : Fin m → ℝ} {u : Fin d → ℝ} (hv : v ≠ 0) (hu : u ≠ 0) :
+    kronVec v u ≠ 0 := by
+  obtain ⟨j, hj⟩ := Function.ne_iff.mp hv
+  obtain ⟨k, hk⟩ := Function.ne_iff.mp hu
+  have hj' : v j ≠ 0 := hj
+  have hk' : u k ≠ 0 := hk
+  intro h
+  have h1 := congrFun h (j, k)
+  rw [kronVec_apply, Pi.zero_apply] at h1
+  exact mul_ne_zero hj' hk' h1
+
+/-- The contraction of a Kronecker vector: `P (v ⊗ u) = (v ⬝ᵥ v) • u`. -/
+theorem contractLin_kronVec (v : Fin m → ℝ) (u : Fin d → ℝ) :
+    contractLin v (kronVec v u) = (v ⬝ᵥ v) • u := by
+  funext k
+  rw [contractLin_apply, Pi.smul_apply, smul_eq_mul, dotProduct, Finset.sum_mul]
+  refine Finset.sum_congr rfl fun j _ => ?_
+  show v j * (v j * u k) = v j * v j * u k
+  ring
+
+/-- `(v vᵀ) ⊗ S` maps `v ⊗ u` to `((v ⬝ᵥ v) * μ) • (v ⊗ u)` when `S u = μ u`. -/
+theorem bilinearHessian_mulVec_kronVec (v : Fin m → ℝ) {S : Matrix (Fin d) (Fin d) ℝ}
+    {u : Fin d → ℝ} {μ : ℝ} (hu : S *ᵥ u = μ • u) :
+    bilinearHessian v S *ᵥ kronVec v u = ((v ⬝ᵥ v) * μ) • kronVec v u := by
+  funext p
+  obtain ⟨j, k⟩ := p
+  rw [bilinearHessian_mulVec_apply, contractLin_kronVec, Matrix.mulVec_smul, hu]
+  simp only [Pi.smul_apply, smul_eq_mul, kronVec_apply]
+  ring
+
+/-- **Proposition 7.4, the non-zero eigenvalues `‖v‖² λ_k(Σ)`.** If `v ≠ 0` and `u ≠ 0` is an
+eigenvector of `S` for the eigenvalue `μ` (`S u = μ u`), then `(v ⬝ᵥ v) * μ = ‖v‖² μ` is an
+eigenvalue of `(v vᵀ) ⊗ S`, with eigenvector `v ⊗ u`. -/
+theorem bilinear_hessian_hasEigenvalue {v : Fin m → ℝ} {S : Matrix (Fin d) (Fin d) ℝ}
+    {u : Fin d → ℝ} {μ : ℝ} (hv : v ≠ 0) (hu : u ≠ 0) (hSu : S *ᵥ u = μ • u) :
+    Module.End.HasEigenvalue (Matrix.toLin' (bilinearHessian v S)) ((v ⬝ᵥ v) * μ) := by
+  have hx : Matrix.toLin' (bilinearHessian v S) (kronVec v u) =
+      ((v ⬝ᵥ v) * μ) • kronVec v u := by
+    rw [Matrix.toLin'_apply]
+    exact bilinearHessian_mulVec_kronVec v hSu
+  have hev : Module.End.HasEigenvector (Matrix.toLin' (bilinearHessian v S)) ((v ⬝ᵥ v) * μ)
+      (kronVec v u) :=
+    Module.End.hasEigenvector_iff.mpr
+      ⟨Module.End.mem_eigenspace_iff.mpr hx, kronVec_ne_zero hv hu⟩
+  exact Module.End.hasEigenvalue_of_hasEigenvector hev
 
 end
 
