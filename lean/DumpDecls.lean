@@ -114,10 +114,11 @@ def usesOf (env : Environment) (args : Args) (reported : Array Name) (n : Name) 
     seen := seen.push c
     if reported.contains c then
       out := out.push c
-    else if (← inScope args c) && isAuxiliary env c then
-      match env.find? c with
-      | some ci => todo := todo ++ directConstants ci
-      | none => pure ()
+      continue
+    let inside ← inScope args c
+    if inside && isAuxiliary env c then
+      if let some ci := env.find? c then
+        todo := todo ++ directConstants ci
   return out.qsort (fun a b => a.toString < b.toString)
 
 /-- The kind of a constant, one of `theorem`, `def`, `abbrev`, `instance`, `axiom`, `opaque`,
@@ -175,7 +176,8 @@ def reportedNames (args : Args) : CoreM (Array Name) := do
   let all := env.constants.fold (fun (acc : Array Name) n _ => acc.push n) #[]
   let mut out : Array Name := #[]
   for n in all do
-    if (← inScope args n) && !isAuxiliary env n then
+    let inside ← inScope args n
+    if inside && !isAuxiliary env n then
       out := out.push n
   return out.qsort (fun a b => a.toString < b.toString)
 

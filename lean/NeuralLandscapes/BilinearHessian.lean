@@ -258,7 +258,11 @@ theorem kronVec_ne_zero {v : Fin m → ℝ} {u : Fin d → ℝ} (hv : v ≠ 0) (
 theorem contractLin_kronVec (v : Fin m → ℝ) (u : Fin d → ℝ) :
     contractLin v (kronVec v u) = (v ⬝ᵥ v) • u := by
   funext k
-  rw [contractLin_apply, Pi.smul_apply, smul_eq_mul, dotProduct, Finset.sum_mul]
+  rw [contractLin_apply]
+  first
+    | rw [Pi.smul_apply, smul_eq_mul, dotProduct, Finset.sum_mul]
+    | simp only [Pi.smul_apply, smul_eq_mul, dotProduct, Finset.sum_mul]
+  -- the goal is now `∑ j, v j * kronVec v u (j, k) = ∑ j, v j * v j * u k`
   refine Finset.sum_congr rfl fun j _ => ?_
   show v j * (v j * u k) = v j * v j * u k
   ring
@@ -269,7 +273,9 @@ theorem bilinearHessian_mulVec_kronVec (v : Fin m → ℝ) {S : Matrix (Fin d) (
     bilinearHessian v S *ᵥ kronVec v u = ((v ⬝ᵥ v) * μ) • kronVec v u := by
   funext p
   obtain ⟨j, k⟩ := p
-  rw [bilinearHessian_mulVec_apply, contractLin_kronVec, Matrix.mulVec_smul, hu]
+  first
+    | rw [bilinearHessian_mulVec_apply, contractLin_kronVec, Matrix.mulVec_smul, hu]
+    | simp only [bilinearHessian_mulVec_apply, contractLin_kronVec, Matrix.mulVec_smul, hu]
   simp only [Pi.smul_apply, smul_eq_mul, kronVec_apply]
   ring
 

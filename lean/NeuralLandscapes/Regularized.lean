@@ -117,7 +117,7 @@ theorem regularized_alpha_hasEigenvalue {v : Fin m → ℝ} {S : Matrix (Fin d) 
 /-! ### `α` is the smallest eigenvalue, and the other eigenvalues -/
 
 /-- A non-zero vector has a positive squared norm `z ⬝ᵥ z` (read off `Matrix.PosDef.one`). -/
-theorem dotProduct_self_pos {z : Fin m × Fin d → ℝ} (hz : z ≠ 0) : 0 < z ⬝ᵥ z := by
+theorem vec_dotProduct_self_pos {z : Fin m × Fin d → ℝ} (hz : z ≠ 0) : 0 < z ⬝ᵥ z := by
   have hone : (1 : Matrix (Fin m × Fin d) (Fin m × Fin d) ℝ).PosDef := Matrix.PosDef.one
   have h := hone.2 z hz
   have hstar : star z = z := funext fun p => star_trivial (z p)
@@ -197,7 +197,7 @@ theorem regularized_eigenvalue_ge {v : Fin m → ℝ} {S : Matrix (Fin d) (Fin d
   intro hμ
   obtain ⟨z, hz⟩ := Module.End.HasEigenvalue.exists_hasEigenvector hμ
   have h := dotProduct_regularized_of_hasEigenvector hz
-  have hn := dotProduct_self_pos (Module.End.hasEigenvector_iff.mp hz).2
+  have hn := vec_dotProduct_self_pos (Module.End.hasEigenvector_iff.mp hz).2
   have hq := dotProduct_bilinearHessian_mulVec_nonneg v hS z
   by_contra hlt
   have hpos : 0 < (α - μ) * (z ⬝ᵥ z) := mul_pos (sub_pos.mpr (not_le.mp hlt)) hn
@@ -216,7 +216,7 @@ theorem regularized_eigenvalue_gt {v : Fin m → ℝ} {S : Matrix (Fin d) (Fin d
       bilinearHessian v S *ᵥ z ≠ 0 → α < μ := by
   intro hz hHz
   have h := dotProduct_regularized_of_hasEigenvector hz
-  have hn := dotProduct_self_pos (Module.End.hasEigenvector_iff.mp hz).2
+  have hn := vec_dotProduct_self_pos (Module.End.hasEigenvector_iff.mp hz).2
   have hq := dotProduct_bilinearHessian_mulVec_pos hS hHz
   by_contra hle
   have hnn : 0 ≤ (α - μ) * (z ⬝ᵥ z) := mul_nonneg (sub_nonneg.mpr (not_lt.mp hle)) hn.le
