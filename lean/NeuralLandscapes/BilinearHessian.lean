@@ -295,6 +295,82 @@ theorem bilinear_hessian_hasEigenvalue {v : Fin m → ℝ} {S : Matrix (Fin d) (
       ⟨Module.End.mem_eigenspace_iff.mpr hx, kronVec_ne_zero hv hu⟩
   exact Module.End.hasEigenvalue_of_hasEigenvector hev
 
+/-- The contraction commutes with scalars: `P (c • z) = c • P z`. -/
+theorem contractLin_smul (v : Fin m → ℝ) (c : ℝ) (z : Fin m × Fin d → ℝ) :
+    contractLin v (c • z) = c • contractLin v z := by
+  funext k
+  simp only [contractLin_apply, Pi.smul_apply, smul_eq_mul, Finset.mul_sum]
+  -- the goal is now `∑ j, v j * (c * z (j, k)) = ∑ j, c * (v j * z (j, k))`
+  exact Finset.sum_congr rfl fun j _ => by ring
+
+/-- Contracting `((v vᵀ) ⊗ S) z` gives `P (((v vᵀ) ⊗ S) z) = (v ⬝ᵥ v) • S (P z)`. -/
+theorem contractLin_bilinearHessian_mulVec (v : Fin m → ℝ) (S : Matrix (Fin d) (Fin d) ℝ)
+    (z : Fin m × Fin d → ℝ) :
+    contractLin v (bilinearHessian v S *ᵥ z) = (v ⬝ᵥ v) • (S *ᵥ contractLin v z) := by
+  funext k
+  rw [contractLin_apply]
+  first
+    | rw [Pi.smul_apply, smul_eq_mul, dotProduct, Finset.sum_mul]
+    | simp only [Pi.smul_apply, smul_eq_mul, dotProduct, Finset.sum_mul]
+  -- the goal is now `∑ j, v j * (H z) (j, k) = ∑ j, v j * v j * (S (P z)) k`
+  refine Finset.sum_congr rfl fun j _ => ?_
+  rw [bilinearHessian_mulVec_apply]
+  ring
+
+/-- **Proposition 7.4, every non-zero eigenvalue is `‖v‖² λ_k(Σ)`.** Every eigenvalue `c ≠ 0`
+of `(v vᵀ) ⊗ S` is `(v ⬝ᵥ v) * μ = ‖v‖² μ` for an eigenvalue `μ` of `S`: there is `u ≠ 0` with
+`S u = μ u` (namely `u = P z` for an eigenvector `z`). With `bilinear_hessian_hasEigenvalue`
+(the converse) and `bilinear_hessian_rank` this describes the non-zero spectrum. No hypothesis
+on `v` or `S` is needed. -/
+theorem bilinear_hessian_eigenvalue_eq_mul {v : Fin m → ℝ} {S : Matrix (Fin d) (Fin d) ℝ}
+    {c : ℝ} (hc : c ≠ 0) :
+    Module.End.HasEigenvalue (Matrix.toLin' (bilinearHessian v S)) c →
+      ∃ μ : ℝ, ∃ u : Fin d → ℝ, u ≠ 0 ∧ S *ᵥ u = μ • u ∧ c = (v ⬝ᵥ v) * μ := by
+  intro hev
+  obtain ⟨z, hz⟩ := Module.End.HasEigenvalue.exists_hasEigenvector hev
+  have hz0 : z ≠ 0 := (Module.End.hasEigenvector_iff.mp hz).2
+  have hHz : bilinearHessian v S *ᵥ z = c • z := by
+    have h := Module.End.HasEigenvector.apply_eq_smul hz
+    rw [Matrix.toLin'_apply] at h
+    exact h
+  -- a vector that the non-zero scalar `c` sends to `0` is `0`
+  have hcancel : ∀ {ι : Type} (w : ι → ℝ), c • w = 0 → w = 0 := by
+    intro ι w hw
+    funext i
+    have hi := congrFun hw i
+    simp only [Pi.smul_apply, smul_eq_mul, Pi.zero_apply] at hi
+    exact (mul_eq_zero.mp hi).resolve_left hc
+  have hPu : (v ⬝ᵥ v) • (S *ᵥ contractLin v z) = c • contractLin v z := by
+    rw [← contractLin_bilinearHessian_mulVec, hHz]
+    exact contractLin_smul v c z
+  have hu0 : contractLin v z ≠ 0 := by
+    intro h0
+    apply hz0
+    apply hcancel
+    rw [← hHz]
+    funext p
+    obtain ⟨j, k⟩ := p
+    rw [bilinearHessian_mulVec_apply, h0, Matrix.mulVec_zero]
+    simp only [Pi.zero_apply, mul_zero]
+  have hvv : v ⬝ᵥ v ≠ 0 := by
+    intro h0
+    apply hu0
+    apply hcancel
+    rw [← hPu, h0, zero_smul]
+  refine ⟨c / (v ⬝ᵥ v), contractLin v z, hu0, ?_, ?_⟩
+  · funext k
+    have hk := congrFun hPu k
+    simp only [Pi.smul_apply, smul_eq_mul] at hk
+    -- `hk : v ⬝ᵥ v * (S *ᵥ P z) k = c * P z k`
+    simp only [Pi.smul_apply, smul_eq_mul]
+    calc (S *ᵥ contractLin v z) k
+        = (S *ᵥ contractLin v z) k * ((v ⬝ᵥ v) / (v ⬝ᵥ v)) := by rw [div_self hvv, mul_one]
+      _ = ((v ⬝ᵥ v) * (S *ᵥ contractLin v z) k) / (v ⬝ᵥ v) := by ring
+      _ = (c * contractLin v z k) / (v ⬝ᵥ v) := congrArg (fun t => t / (v ⬝ᵥ v)) hk
+      _ = c / (v ⬝ᵥ v) * contractLin v z k := by ring
+  · calc c = c * ((v ⬝ᵥ v) / (v ⬝ᵥ v)) := by rw [div_self hvv, mul_one]
+      _ = (v ⬝ᵥ v) * (c / (v ⬝ᵥ v)) := by ring
+
 end
 
 end NeuralLandscapes
