@@ -36,10 +36,10 @@ structure Args where
 def usage : String :=
   "usage: dump_decls [--out FILE] [--prefix NAMESPACE] MODULE [MODULE ...]"
 
-/-- A dotted name such as `NeuralLandscapes.BilinearHessian`: non-empty components, and not an
-option (no leading `-`). -/
+/-- A dotted name such as `NeuralLandscapes.BilinearHessian`: non-empty components, not an
+option (no leading `-`) and not a file path (no `/`). -/
 def validDotted (s : String) : Bool :=
-  !s.isEmpty && !s.startsWith "-" && !((s.splitOn ".").any (·.isEmpty))
+  !s.isEmpty && !s.startsWith "-" && !(s.contains '/') && !((s.splitOn ".").any (·.isEmpty))
 
 /-- Parse the command line; `.error msg` on a bad argument. -/
 def parseArgs (acc : Args) : List String → Except String Args
@@ -57,7 +57,9 @@ def parseArgs (acc : Args) : List String → Except String Args
     else parseArgs { acc with pfx := some p.toName } rest
   | s :: rest =>
     if s.startsWith "-" then .error s!"unknown option '{s}'"
-    else if !validDotted s then .error s!"bad module name '{s}'"
+    else if !validDotted s then
+      .error s!"bad module name '{s}' (expected e.g. NeuralLandscapes.BilinearHessian; \
+        the output file goes after --out)"
     else parseArgs { acc with modules := acc.modules.push s.toName } rest
 
 /-- Compiler-generated auxiliaries that are never reported: internal names (a component starting
