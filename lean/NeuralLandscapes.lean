@@ -1,7 +1,6 @@
 import NeuralLandscapes.BilinearHessian
 import NeuralLandscapes.Regularized
 import NeuralLandscapes.LossHessian
-import NeuralLandscapes.AxiomAudit
 
 /-!
 # NeuralLandscapes
@@ -9,4 +8,7 @@ import NeuralLandscapes.AxiomAudit
 Lean 4 / Mathlib formalisation of results on the loss landscapes of two-layer networks
 (Proposition 7.4 "bilinear flatness", Theorem 7.6(i)), plus the link from the squared loss to
 the Kronecker Hessian `(v vᵀ) ⊗ Σ̂`. See `README.md` for the list of theorems.
+
+There is no build-time axiom audit: crosscheck reads each declaration's axioms from the output of
+`lake exe dump_decls` and accepts only `propext`, `Classical.choice` and `Quot.sound`.
 -/

@@ -67,6 +67,8 @@ KEYWORDS = {
     "any_goals", "first", "try", "repeat", "case", "next", "skip", "done", "decide",
     # `#guard_msgs (whitespace := lax)`
     "lax",
+    # `do`-notation control flow and string interpolation
+    "catch", "finally", "continue", "break", "while", "s!",
 }
 
 # Names reached through Lean's root-level `export`s, mapped to the constant they denote.
@@ -79,6 +81,7 @@ EXPORTED = {
     "toString": "ToString.toString",
     "toJson": "Lean.ToJson.toJson",
     "star": "Star.star",
+    "pure": "Pure.pure",
 }
 
 FORBIDDEN = {"sorry", "admit", "native_decide", "lia"}
@@ -207,6 +210,13 @@ def _collect_locals(code: str) -> set[str]:
     # match alternatives `| pat =>` at the start of a line (not `first | (tac …)`)
     for m in re.finditer(r"^\s*\|([^\n|(]*?)=>", code, flags=re.M):
         loc.update(_simple(_idents(m.group(1))))
+    # `catch e =>` binds the exception
+    for m in re.finditer(rf"\bcatch\s+({SIMPLE_IDENT})", code):
+        loc.add(m.group(1))
+    # fields declared in a `structure … where` block: indented `name : Type` lines
+    for m in re.finditer(r"\bstructure\b[^\n]*\bwhere\b((?:\n[ \t]+[^\n]*)*)", code):
+        for f in re.finditer(rf"^[ \t]+({SIMPLE_IDENT})[ \t]*:(?!=)", m.group(1), flags=re.M):
+            loc.add(f.group(1))
     # structure-instance fields / `where` clauses: `toFun x k :=`
     for m in re.finditer(
         rf"^[ \t]*((?:{SIMPLE_IDENT}[ \t]+)*{SIMPLE_IDENT})[ \t]*:=", code, flags=re.M
