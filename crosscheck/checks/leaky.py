@@ -363,12 +363,13 @@ def judge_hessian_at_minimum(m: HessianAtMinimum, rec: Recorder) -> None:
 
 
 def present_hessian_at_minimum(m: HessianAtMinimum) -> Presentation:
-    reading = "α = s" if m.convention == "slope" else "α = 1 − s"
+    reading = "the slope s" if m.convention == "slope" else "1 − s"
     parts = []
     for h in m.per_k:
-        zeros = ", ".join(f"{_fmt(r['alpha'])} (kernel dimension {r['kernel_dim']})" for r in h.detail["degenerate_alphas"]) or "no α in the range"
-        parts.append(f"k = {h.k}: smallest eigenvalue {h.detail['eigenvalues'][0]['value']:.4g}, singular at α = {zeros}")
-    note = f"With {reading} and α = {_fmt(m.alpha)}: " + "; ".join(parts)
+        zeros = _words([f"{_fmt(r['alpha'])} (kernel dimension {r['kernel_dim']})" for r in h.detail["degenerate_alphas"]])
+        where = f"singular at α = {zeros}" if h.detail["degenerate_alphas"] else "nonsingular throughout the scanned range"
+        parts.append(f"k = {h.k}: smallest eigenvalue {h.detail['eigenvalues'][0]['value']:.4g} at α = {_fmt(m.alpha)}, {where}")
+    note = f"Reading α as {reading}: " + "; ".join(parts)
     return Presentation(
         note=note,
         measured={str(h.k): h.detail for h in m.per_k},
@@ -474,7 +475,8 @@ def _reading(conv: str, ks: list[int], lo: float, hi: float, n_alpha: int, zero_
         str(k): tuple({"alpha": cv.alpha, "kernel_dim": cv.kernel_dim, "types": [f"{t[0]} = {t[1]}" for t in cv.types]} for cv in sc.critical)
         for k, sc in scans.items()
     }
-    at_zero = {k: {"kernel_dim": v["kernel_dim"], "types": sorted(v["types"])} for k, v in summ["kernel_at_zero"].items()}
+    at_zero = {k: {"kernel_dim": v["kernel_dim"], **({"types": sorted(v["types"])} if v["types"] else {})}
+               for k, v in summ["kernel_at_zero"].items()}
     return Reading(conv, {q: int(summ[q]) for q in QUANTITIES}, critical, at_zero, tuple(uncertified), summ)
 
 
@@ -540,9 +542,10 @@ def _critical_text(r: Reading) -> str:
     ks = list(sets)
     if len(set(sets.values())) == 1:
         alphas = next(iter(sets.values()))
-        where = f"at α = {_words(list(alphas))}" if alphas else "nowhere in the range"
-        return f"singular {where} for every k in {_words(ks)}"
-    return "singular " + "; ".join(f"for k = {k} at α = {_words(list(a))}" if a else f"nowhere for k = {k}" for k, a in sets.items())
+        if not alphas:
+            return f"nonsingular throughout the range for every k in {_words(ks)}"
+        return f"singular at α = {_words(list(alphas))} for every k in {_words(ks)}"
+    return _words([f"singular at α = {_words(list(a))} for k = {k}" if a else f"nonsingular for k = {k}" for k, a in sets.items()])
 
 
 def _extra_text(m: ClaimMeasure, r: Reading) -> str:
@@ -551,6 +554,8 @@ def _extra_text(m: ClaimMeasure, r: Reading) -> str:
         return f"; at α = 0 the kernel dimensions are {dims}"
     if m.letter == "e":
         rows = r.critical.get("5", ())
+        if not rows:
+            return "; for k = 5 there is no critical value"
         dims = _words([f"{row['kernel_dim']} at α = {_fmt(row['alpha'])}" for row in rows])
         types = _words(sorted({t for row in rows for t in row["types"]}))
         return f"; for k = 5 kernel dimension {dims}, Specht types {types}"
