@@ -139,7 +139,7 @@ def test_no_python_reprs_in_any_text(check_id):
 
 
 def _reading(conv, values, uncertified=()):
-    return leaky.Reading(conv, {**TRUE, **values}, {}, {}, tuple(uncertified), {})
+    return leaky.Reading(conv, {**TRUE, **values}, {}, {}, tuple(uncertified), {}, {})
 
 
 def _judge(letter, readings, expect):
@@ -284,6 +284,19 @@ def test_the_readings_structure_is_compact_and_shared_by_the_five_claims():
     assert "detail" in results["leaky-claim-a"].measured
     assert all("detail" not in results[c].measured for c in CLAIM_IDS[1:])
     assert set(results["leaky-claim-a"].measured["detail"]["slope"]) >= {"kernels", "closest_approach_engineering_regime", "kernel_at_zero"}
+
+
+def test_scan_certificates_are_shown_per_reading():
+    res = run("leaky-claim-c")
+    for conv in ("slope", "one-minus-slope"):
+        cert = res.certificates[conv]
+        assert cert["kernel_mismatches"] == 0 and cert["min_eigenvalue_rel"] > -1e-9 and cert["worst_full_gap"] < 1e-6
+
+
+def test_no_sentinel_for_k5_quantities_when_5_is_not_scanned():
+    res = run("leaky-claim-a", params={"ks": [4, 6]})
+    for r in res.measured["readings"].values():
+        assert "k5_critical_values" not in r["quantities"] and "k5_symmetry_types" not in r["quantities"]
 
 
 def test_claim_e_measures_the_k5_values_per_reading_and_plots_them():

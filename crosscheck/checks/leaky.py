@@ -443,6 +443,7 @@ class Reading:
     critical: Mapping[str, tuple[Mapping[str, Any], ...]]  # k → critical values (α, kernel dim, Specht types)
     at_zero: Mapping[str, Mapping[str, Any]]  # k → kernel at α = 0 (dim, Specht types)
     uncertified: tuple[str, ...]  # worded failures of the scan's certificates
+    certificates: Mapping[str, float]  # the scan's certificates, worst over k
     detail: Mapping[str, Any]  # the full reading summary (shown by leaky-claim-a only)
 
 
@@ -464,8 +465,12 @@ def _reading(conv: str, ks: list[int], lo: float, hi: float, n_alpha: int, zero_
     scans = {k: scan(k, conv, lo, hi, n_alpha, zero_tol, alpha_tol) for k in ks}
     summ = reading_summary(scans, alpha_tol, zero_tol)
     uncertified = []
+    worst = {"min_eigenvalue_rel": 0.0, "kernel_mismatches": 0, "worst_full_gap": 0.0}
     for k, sc in scans.items():
         san = sanity(sc, reduced_pencil(k))
+        worst = {"min_eigenvalue_rel": min(worst["min_eigenvalue_rel"], san["min_eigenvalue_rel"]),
+                 "kernel_mismatches": worst["kernel_mismatches"] + san["kernel_mismatches"],
+                 "worst_full_gap": max(worst["worst_full_gap"], san["worst_full_gap"])}
         if san["kernel_mismatches"]:
             uncertified.append(f"k = {k}: the kernel dimension from the Specht blocks differs from the full Hessian's at "
                                f"{san['kernel_mismatches']} critical value(s)")
@@ -477,7 +482,8 @@ def _reading(conv: str, ks: list[int], lo: float, hi: float, n_alpha: int, zero_
     }
     at_zero = {k: {"kernel_dim": v["kernel_dim"], **({"types": sorted(v["types"])} if v["types"] else {})}
                for k, v in summ["kernel_at_zero"].items()}
-    return Reading(conv, {q: int(summ[q]) for q in QUANTITIES}, critical, at_zero, tuple(uncertified), summ)
+    values = {q: int(summ[q]) for q in QUANTITIES if not (q.startswith("k5_") and 5 not in scans)}  # no −1 sentinel
+    return Reading(conv, values, critical, at_zero, tuple(uncertified), worst, summ)
 
 
 def _measure_claim(letter: str, ctx: CheckContext) -> ClaimMeasure:
@@ -585,6 +591,7 @@ def present_claim(m: ClaimMeasure) -> Presentation:
         measured=measured,
         tolerance={"zero": f"|λ| ≤ {m.zero_tol:g}·‖H(α)‖₂", "alpha": f"critical values equal within {m.alpha_tol:g}",
                    "readings": "pass if the claim holds in every reading of α, fail if in none, inconclusive if they split"},
+        certificates={r.convention: dict(r.certificates) for r in m.readings},
         plots=m.plots,
         params_used={"ks": list(m.ks), "n_alpha": m.n_alpha},
     )
