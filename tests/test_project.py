@@ -1,0 +1,109 @@
+"""A project is a folder: a second, independent project (its own ledger, check module and Lean package)
+verified end to end through the CLI from another directory; `crosscheck init` round trip; a user's check
+module that cannot load is a clear exit 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fake_lean import standins as S
+
+FIXTURE = Path(__file__).parent / "fixtures" / "project_b"
+
+
+def cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    e = {k: v for k, v in os.environ.items() if k != "CROSSCHECK_LEAN_PATH"}
+    e.update({"HOME": str(cwd / "home"), **(env or {})})
+    return subprocess.run([sys.executable, "-m", "crosscheck", *args], cwd=cwd, env=e, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    dst = tmp_path / "project_b"
+    shutil.copytree(FIXTURE, dst)
+    return dst
+
+
+def test_second_project_verifies_from_another_directory(project, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    r = cli("verify", "--claims", str(project / "claims.toml"), "--out", str(tmp_path / "rep"), "--jobs", "1", cwd=elsewhere)
+    assert r.returncode == 0, r.stderr
+    data = json.loads((tmp_path / "rep" / "results.json").read_text())
+    verdicts = {c["id"]: c["verdict"] for c in data["claims"]}
+    assert verdicts == {"geom-closed-form": "supported numerically", "geom-limit": "agrees"}
+    check = data["claims"][0]["checks"][0]
+    assert check["origin"].endswith("checks/geometric.py") and check["applicable"] < check["cases"]  # r = 1 excluded
+    assert data["lean"]["static_scan"]["files"], "the project's own Lean package was scanned"
+    assert not (elsewhere / "reports").exists()
+
+
+def test_second_project_wrong_claim_is_contradicted(project, tmp_path):
+    p = project / "claims.toml"
+    p.write_text(p.read_text().replace('"(1 - r ** n) / (1 - r)"', '"(1 - r ** n) / (1 - r) * 1.0001"'))
+    r = cli("verify", "--claims", str(p), "--out", str(tmp_path / "rep"), "--jobs", "1", cwd=tmp_path)
+    assert r.returncode == 1
+    assert "geom-closed-form: contradicted" in r.stderr
+
+
+def test_second_project_built_path_with_a_stand_in_toolchain(project, tmp_path):
+    bin_dir = tmp_path / "bin"
+    decl = S.decl("GeomPaper.double_eq", ("propext",), module="GeomPaper.Basic", type_="∀ (n : Nat), n + n = 2 * n")
+    S.install(bin_dir, {"build": {"modules": {}}, "dump": {"declarations": [decl]}})
+    r = cli("verify", "--claims", str(project / "claims.toml"), "--out", str(tmp_path / "rep"), "--jobs", "1",
+            cwd=tmp_path, env={"CROSSCHECK_LEAN_PATH": str(bin_dir)})
+    assert r.returncode == 0, r.stdout + r.stderr
+    data = json.loads((tmp_path / "rep" / "results.json").read_text())
+    first = data["claims"][0]
+    assert first["lean_state"] == "verified" and first["verdict"] == "confirmed", first["explanation"]
+    assert any(c.startswith("lake build GeomPaper") for c in S.calls(bin_dir))
+
+
+def test_a_user_module_that_fails_to_import_is_exit_2_naming_the_line(project, tmp_path):
+    (project / "checks" / "broken.py").write_text("import math\n\nx = 1 / 0\n")
+    r = cli("verify", "--claims", str(project / "claims.toml"), "--out", str(tmp_path / "rep"), cwd=tmp_path)
+    assert r.returncode == 2
+    assert "broken.py:3: failed to import: ZeroDivisionError" in r.stderr and not (tmp_path / "rep").exists()
+
+
+def test_a_check_id_defined_twice_is_exit_2_naming_both(project, tmp_path):
+    shutil.copy(project / "checks" / "geometric.py", project / "checks" / "again.py")
+    r = cli("list", "--claims", str(project / "claims.toml"), cwd=tmp_path)
+    assert r.returncode == 2 and "defined twice" in r.stderr and "again.py" in r.stderr and "geometric.py" in r.stderr
+
+
+def test_a_claimed_quantity_no_check_reads_is_a_load_error(project, tmp_path):
+    p = project / "claims.toml"
+    p.write_text(p.read_text().replace('tail = { value', 'bogus = "42"\ntail = { value'))
+    r = cli("verify", "--claims", str(p), "--out", str(tmp_path / "rep"), cwd=tmp_path)
+    assert r.returncode == 2
+    assert "no check of this claim reads 'bogus'" in r.stderr and "geometric-tail reads tail" in r.stderr
+
+
+def test_init_then_verify_round_trip(tmp_path):
+    r = cli("init", str(tmp_path / "new"), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    for f in ("claims.toml", "lean/lakefile.toml", "lean/lean-toolchain", "checks/sums.py", ".github/workflows/verify.yml", "README.md"):
+        assert (tmp_path / "new" / f).is_file(), f
+    r = cli("verify", "--claims", str(tmp_path / "new" / "claims.toml"), "--out", str(tmp_path / "rep"), "--jobs", "1", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    data = json.loads((tmp_path / "rep" / "results.json").read_text())
+    assert {c["verdict"] for c in data["claims"]} == {"supported numerically", "agrees"}
+    assert data["lean"]["summary"].startswith("not run")
+    lean_w = data["claims"][0]["lean"][0]
+    assert lean_w["state"] == "not run" and "statement unchanged" in lean_w["reason"]  # the scaffold's fingerprint matches
+
+
+def test_init_refuses_a_non_empty_directory(tmp_path):
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "keep.txt").write_text("mine")
+    r = cli("init", str(tmp_path / "busy"), cwd=tmp_path)
+    assert r.returncode == 2 and "never overwrites" in r.stderr
+    assert (tmp_path / "busy" / "keep.txt").read_text() == "mine"
