@@ -125,8 +125,9 @@ class Recorder:
     def absent(self, quantity: str, why: str, *, case: str | None = None, **variables: float) -> Comparison | None:
         """The claim states a value for something our computation shows does not exist (e.g. a zero of
         λ₁ where the branch has none): a failed comparison, with the reason."""
-        if not self.stated(quantity):
-            self._declared(quantity)
+        if quantity not in self._reads:
+            raise ContractError(f"the check compares {quantity!r}, which it does not declare in reads")
+        if quantity not in self._expect:
             return None
         label = self._label(case, quantity)
         exp = self._expect[quantity]
