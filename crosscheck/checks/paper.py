@@ -407,7 +407,10 @@ def judge_bifurcation(r: Bifurcation, rec: Recorder) -> None:
     where = f"{label}, on our branch at the claimed λ* = {lam:g}"
     at = r.at_paper
     if at is not None and not at["converged"]:
-        rec.case(where, applicable=False, why=f"Newton at fixed λ did not converge (‖∇L‖ = {at['grad_norm']:.1e} > 1e-10)")
+        why = f"Newton at fixed λ did not converge (‖∇L‖ = {at['grad_norm']:.1e} > 1e-10)"
+        rec.case(where, applicable=False, why=why)
+        for q in STATE:
+            rec.not_compared(q, f"at the claimed λ* = {lam:g}: {why}")
         return
     rec.case(where)
     for q in STATE:

@@ -136,7 +136,10 @@ def judge_width_scaling(r: Scaling, rec: Recorder) -> None:
     bad = [f"m={row.m}: {row.why_not_converged}" for row in r.rows if not row.converged]
     label = f"zeros of λ₁ over widths {list(r.widths)}"
     if bad:
-        rec.case(label, applicable=False, why="branches did not converge at " + "; ".join(bad))
+        why = "branches did not converge at " + "; ".join(bad)
+        rec.case(label, applicable=False, why=why)
+        for q in ("largest_width_with_zero", "smallest_width_with_zero"):
+            rec.not_compared(q, why)
     else:
         rec.case(label)
         interior = [row.m for row in r.rows if row.lambda_star is not None]
@@ -149,7 +152,9 @@ def judge_width_scaling(r: Scaling, rec: Recorder) -> None:
     for row in r.rows:
         q = f"lambda_star_m{row.m}"
         if not row.converged:
-            rec.case(f"m={row.m}", applicable=False, why=f"the branch did not converge ({row.why_not_converged})")
+            why = f"the branch did not converge ({row.why_not_converged})"
+            rec.case(f"m={row.m}", applicable=False, why=why)
+            rec.not_compared(q, f"m={row.m}: {why}")
             continue
         rec.case(f"m={row.m}")
         if q not in SCALING_READS:
@@ -271,7 +276,10 @@ def judge_alpha_line(r: Line, rec: Recorder) -> None:
         rec.inconclusive(pc.NOTHING)
     label = f"α = {r.alpha:g}, widths {list(r.widths)}"
     if r.unconverged:
-        rec.case(label, applicable=False, why="branches did not converge at " + "; ".join(r.unconverged))
+        why = "branches did not converge at " + "; ".join(r.unconverged)
+        rec.case(label, applicable=False, why=why)
+        for q in LINE_READS:
+            rec.not_compared(q, why)
         return
     rec.case(label)
     have = [m for m, s in r.stars if s is not None]
