@@ -302,3 +302,37 @@ def test_alpha_floor_plot_uses_the_actual_d():
     real = run("alpha-floor", {"widths": [3]}, lambda_min=("alpha", 0.0, 1e-12), alpha_multiplicity="(m - 1) * d")
     assert real.plots[0].series[1].x == (float(2 * PAPER_D),)
     assert math.isclose(real.measured["widths"][0]["lambda_min"], 4e-3, rel_tol=1e-9)
+
+
+def test_a_branch_without_a_zero_contradicts_a_claimed_degeneracy():
+    """m = 3: λ₁ stays positive on the converged branch over (0, 1], so a claimed λ* (or type of the
+    degeneracy) has nothing to match — a contradiction, not an inconclusive run."""
+    res = run("bifurcation-point", {"m": 3}, lambda_star=(0.37, 0.0, 7.5e-3), is_fold=(0, 0.0, 0.5))
+    assert res.status == "fail", res.summary
+    assert {qc.quantity: qc.failed for qc in res.counts} == {"lambda_star": 1, "is_fold": 1}
+    assert "no zero" in res.summary
+
+
+def _judge(check_id, m, **quantities):
+    spec = SPECS[check_id]
+    rec = Recorder(expect(**quantities), spec.reads)
+    spec.judge(m, rec)
+    return rec.finish()
+
+
+def test_toy_branch_that_does_not_cover_the_interval_is_not_applicable():
+    spec = SPECS["symmetric-toy"]
+    q = OTHERS["symmetric-toy"]
+    t = spec.measure(CheckContext(seed=SEED, params=prepare(spec, {"a_values": []}), expect=expect(**q), quick=True))
+    assert _judge("symmetric-toy", t, **q).status.value == "pass"
+    for bad in (replace(t, branch_complete=False), replace(t, inside_max_grad=1e-8)):
+        j = _judge("symmetric-toy", bad, **q)
+        assert j.status.value == "inconclusive" and j.applicable == 1 and "transverse_sign_after was never compared" in j.summary
+
+
+def test_alpha_floor_width_whose_minimiser_is_not_critical_is_not_applicable():
+    spec = SPECS["alpha-floor"]
+    q = OTHERS["alpha-floor"]
+    m = spec.measure(CheckContext(seed=SEED, params=prepare(spec, {"widths": [3, 5]}), expect=expect(**q), quick=True))
+    j = _judge("alpha-floor", replace(m, rows=(replace(m.rows[0], grad_norm_W0=1e-6), m.rows[1])), **q)
+    assert j.status.value == "pass" and j.applicable == 1 and j.cases == 2 and "m=3" in j.not_applicable[0]

@@ -26,7 +26,7 @@ from crosscheck.numerics.degenerate import (
     reduced_coefficients,
     reduced_potential,
 )
-from crosscheck.numerics.paper_data import PAPER_ALPHA, PAPER_D, WIDTHS, paper_homotopy
+from crosscheck.numerics.paper_data import PAPER_ALPHA, PAPER_D, PAPER_N, WIDTHS, paper_homotopy
 
 EPS = float(np.finfo(np.float64).eps)
 WIDTH = Param(default=10, ge=2, doc="width m (two units are needed for an α-eigenspace)")
@@ -147,7 +147,7 @@ ALPHA_FLOOR = check(
         "alpha": ALPHA,
         "gap_max": Param(default=1e-6, gt=0.0, lt=1.0, doc="largest accepted gap ratio of the split at α"),
     },
-    memory=lambda p: 8.0 * 6 * (max(int(m) for m in p["widths"]) * PAPER_D) ** 2 + pc.memory_for_width(2, points=0),
+    memory=lambda p: 8.0 * (6 * (max(int(m) for m in p["widths"]) * PAPER_D) ** 2 + 4 * PAPER_N * PAPER_D),
 )
 
 
@@ -266,8 +266,10 @@ EIGENVALUE_DERIVATIVE = check(
 def _kind(tr: pc.Traced) -> tuple[str, str]:
     """(kind, problem) from the classification test and the branch's behaviour in λ."""
     dg = tr.degeneracy
-    if dg is None or dg.classification is None:
-        return "undetermined", "no converged degenerate point"
+    if dg is None:
+        return NO_DEGENERACY, ""
+    if dg.classification is None:
+        return "undetermined", "the degenerate point could not be classified (the extended system did not converge)"
     c = dg.classification
     if c.kind == "fold" and dg.turns_back:
         return "fold (saddle-node)", ""
@@ -277,6 +279,7 @@ def _kind(tr: pc.Traced) -> tuple[str, str]:
 
 
 STATE = ("lambda1_over_lambda2", "dlambda1_dlambda")
+NO_DEGENERACY = "no degeneracy on the traced branch"
 BIFURCATION_READS = {q: ("m", "alpha") for q in ("lambda_star", "is_fold", *STATE)}
 
 
@@ -384,8 +387,9 @@ def judge_bifurcation(r: Bifurcation, rec: Recorder) -> None:
         pc.absent(rec, "lambda_star", r.no_zero, **v)
     else:
         rec.claim("lambda_star", r.lambda_star, **v)
-    if r.kind_problem:
-        rec.inconclusive(r.kind_problem)
+    if r.kind == NO_DEGENERACY:
+        pc.absent(rec, "is_fold", r.no_zero, **v)
+    elif r.kind_problem:  # only is_fold is undecided (inconclusive if the claim states it)
         rec.not_compared("is_fold", r.kind_problem)
     else:
         rec.claim("is_fold", 1.0 if r.kind.startswith("fold") else 0.0, **v)
@@ -424,7 +428,7 @@ def judge_bifurcation(r: Bifurcation, rec: Recorder) -> None:
 
 def present_bifurcation(r: Bifurcation) -> Presentation:
     lam_star, first_order, replay = r.lambda_star, r.first_order, r.replay
-    lam, l1, l2 = np.asarray(r.branch_lam), np.asarray(r.branch_lambda1), np.asarray(r.branch_lambda2)
+    lam, l1 = np.asarray(r.branch_lam), np.asarray(r.branch_lambda1)
     vl = [(lam_star, f"ours λ* = {lam_star:.4f}")] if lam_star is not None else []
     if r.paper_lambda_star is not None:
         vl.append((r.paper_lambda_star, f"paper λ* = {r.paper_lambda_star:g}"))
@@ -445,10 +449,9 @@ def present_bifurcation(r: Bifurcation) -> Presentation:
             series=(Series("λ₁", tuple(lam[near].tolist()), tuple(l1[near].tolist()), "line+markers"),),
             vlines=tuple(x for x in vl if abs(x[0] - lam_star) <= 0.03), hlines=((0.0, "0"),),
         ))
-    del l2
-    lam_txt = f"{lam_star:.6f}" if lam_star is not None else "nowhere in (0, 1]"
     fo_txt = f"{first_order:.4f}" if first_order is not None else "none (λ₁'(0) ≥ 0)"
-    note = f"λ₁ reaches zero at λ* = {lam_txt} ({r.kind}); first-order prediction α/|λ₁'(0)| = {fo_txt}"
+    head = f"λ₁ reaches zero at λ* = {lam_star:.6f} ({r.kind})" if lam_star is not None else f"{r.no_zero} ({r.kind})"
+    note = f"{head}; first-order prediction α/|λ₁'(0)| = {fo_txt}"
     if replay and replay["lambda_star"] is not None:
         note += (f"; the paper's method replayed (L-BFGS-B defaults, FD Hessians, Δλ = {r.paper_step:g}) crosses at "
                  f"{replay['lambda_star']:.4f} with iterates at ‖∇L‖ up to {replay['grad_norm_max']:.1e}")
