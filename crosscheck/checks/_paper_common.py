@@ -1,21 +1,27 @@
 """Shared computations of the paper checks: the traced branch per (m, α), cached for the process.
 
 Several checks read the same branch (m = 10 serves four of them; the width sweep contains it), so the trace
-is memoised on its inputs ``(m, α, s_max)``; the result is immutable and depends on nothing else, so the
-cache cannot change any check's outcome, only the time the later checks take.
+is memoised on its inputs ``(m, α, s_max)``; the result is immutable (frozen dataclasses whose arrays are
+read-only, mappings read-only views) and depends on nothing else, so the cache cannot change any check's
+outcome, only the time the later checks take.
+
+Convergence rule: a branch point is reported as converged only when ``‖∇L‖₂ ≤ GRAD_TOL = 1e-10`` there
+(every accepted continuation point, the located degenerate point, a point evaluated at a given λ).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import time
 from dataclasses import dataclass
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Mapping
 
 import numpy as np
 
-from crosscheck.checks.base import FAIL, INCONCLUSIVE, PASS, CheckContext, Recorder
+from crosscheck.engine.api import CheckContext
 from crosscheck.numerics import homotopy as hm
 from crosscheck.numerics._blas import single_blas_thread
 from crosscheck.numerics.branch import (
@@ -30,22 +36,58 @@ from crosscheck.numerics.branch import (
     trace_homotopy,
 )
 from crosscheck.numerics.continuation import Branch, ContinuationOptions, correct_fixed_lambda, refine_monitor_minimum, tangent
-from crosscheck.numerics.paper_data import paper_homotopy
+from crosscheck.numerics.paper_data import PAPER_D, PAPER_N, paper_homotopy
 from crosscheck.numerics.paper_method import replay_paper_method
 
 S_MAX_FULL, S_MAX_QUICK = 0.05, 0.1
 AFTER_ZERO = 20  # points traced past the first zero of λ₁ (enough to show the fold and the return sheet)
 CERTIFY_MAX_N = 200  # singular values of the (2n+1)² extended Jacobian only up to this n
+GRAD_TOL = 1e-10  # ‖∇L‖₂ at every reported branch point
+PAPER_STEP = 1 / 400  # the paper's grid step Δλ
+NOTHING = "the claim states none of the quantities this check computes"
 
 
 def s_max(ctx: CheckContext) -> float:
     return S_MAX_QUICK if ctx.quick else S_MAX_FULL
 
 
-def paper(ctx: CheckContext, name: str) -> float | None:
+def paper(ctx: CheckContext, name: str, **variables: float) -> float | None:
     """The claimed value of ``name`` (for figure marks and for evaluating our branch where the paper
     reports a state), or None when the claim does not state it."""
-    return ctx.expected(name) if ctx.has(name) else None
+    return ctx.expected(name, **variables) if ctx.has(name) else None
+
+
+def absent(rec: Any, quantity: str, why: str, **variables: float) -> None:
+    """``rec.absent`` for a quantity the claim may not state (an optional read): only when it is stated."""
+    if rec.stated(quantity):
+        rec.absent(quantity, why, **variables)
+
+
+def freeze(obj: Any) -> Any:
+    """Make a cached result immutable in place: every ndarray reachable through dataclass fields, tuples
+    and lists becomes read-only, and dict fields of dataclasses become read-only views. Returns ``obj``."""
+    if isinstance(obj, np.ndarray):
+        obj.flags.writeable = False
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            val = getattr(obj, f.name)
+            freeze(val)
+            if isinstance(val, dict):
+                object.__setattr__(obj, f.name, MappingProxyType(val))
+    elif isinstance(obj, (list, tuple)):
+        for x in obj:
+            freeze(x)
+    elif isinstance(obj, (dict, MappingProxyType)):
+        for x in obj.values():
+            freeze(x)
+    return obj
+
+
+def memory_for_width(m: int, d: int = PAPER_D, samples: int = PAPER_N, points: int = 400) -> float:
+    """Bytes for one traced branch of width m (n = md unknowns): a few dense n×n Hessians and
+    factorisations, the (2n+1)² extended Jacobian, the data, and ``points`` stored points with tangents."""
+    n = m * d
+    return 8.0 * (8 * n * n + 3 * (2 * n + 1) ** 2 + 4 * samples * d + points * (2 * n + 8))
 
 
 def fnum(x: Any) -> Any:
@@ -69,10 +111,26 @@ class Traced:
     note: str
 
     @property
+    def grad_norm(self) -> float:
+        """Largest ‖∇L‖₂ over the accepted points up to the bracket and the located degenerate point."""
+        return max(self.max_grad, self.degeneracy.point.residual_F) if self.degeneracy is not None else self.max_grad
+
+    @property
     def converged(self) -> bool:
-        """The trace reached λ = 1 or a sign change of λ₁, and any located point converged."""
+        """The trace reached λ = 1 or a sign change of λ₁, any located point converged, and ‖∇L‖₂ ≤ 1e-10 at
+        every reported point."""
         complete = self.degeneracy is not None or self.branch.lam[-1] > 1.0
-        return complete and (self.degeneracy is None or self.degeneracy.point.converged)
+        located = self.degeneracy is None or self.degeneracy.point.converged
+        return complete and located and self.grad_norm <= GRAD_TOL
+
+    @property
+    def why_not_converged(self) -> str:
+        """Why the branch is not a converged one (empty if it is)."""
+        if self.converged:
+            return ""
+        if self.grad_norm > GRAD_TOL and not self.note:
+            return f"‖∇L‖ = {self.grad_norm:.1e} > {GRAD_TOL:.0e} at a branch point"
+        return self.note or "the trace stopped before λ = 1"
 
     @property
     def first_segment(self) -> int:
@@ -114,28 +172,32 @@ def traced(m: int, alpha: float, smax: float) -> Traced:
                 note = f"λ₁ reaches zero at λ = {dg.point.lam:.6g}, outside (0, 1]"
         elif br.lam[-1] < 1.0:
             note = f"continuation: {br.status}, before λ = 1 (last ‖∇L‖ = {br.residual[-1]:.1e})"
-    return Traced(m, alpha, br, dg, lam_star, best[0], best[1], float(br.residual[:stop + 1].max()), time.perf_counter() - t0, note)
+    return freeze(Traced(m, alpha, br, dg, lam_star, best[0], best[1], float(br.residual[:stop + 1].max()), time.perf_counter() - t0, note))
 
 
-def branch_point_at(m: int, alpha: float, tr: Traced, lam: float) -> np.ndarray | None:
-    """W on the branch's first (minimum) sheet at ``lam``: Newton at fixed λ from the nearest traced point
-    (None if λ is outside that sheet or Newton fails)."""
+def branch_point_at(m: int, alpha: float, tr: Traced, lam: float) -> tuple[np.ndarray, float, bool] | None:
+    """W on the branch's first (minimum) sheet at ``lam``: Newton at fixed λ from the nearest traced point,
+    as (W, ‖∇L‖, converged to ‖∇L‖ ≤ 1e-10). None if λ is outside that sheet."""
     br = tr.branch
     lams = br.lam[: tr.first_segment]
     if not (lams.min() <= lam <= lams.max()):
         return None
     j = int(np.argmin(np.abs(lams - lam)))
     with single_blas_thread():
-        w, _, ok = correct_fixed_lambda(gradient_system(paper_homotopy(m, alpha)), br.u[j], lam)
-    return w if ok else None
+        w, res, ok = correct_fixed_lambda(gradient_system(paper_homotopy(m, alpha)), br.u[j], lam, tol=GRAD_TOL)
+    return w, float(res), bool(ok)
 
 
-def state_at(m: int, alpha: float, tr: Traced, lam: float) -> dict[str, float] | None:
+def state_at(m: int, alpha: float, tr: Traced, lam: float) -> dict[str, Any] | None:
     """The branch's state at ``lam`` on its first (minimum) sheet: λ₁, λ₂, |λ₁/λ₂| and the exact
-    ``dλ₁/dλ = (dλ₁/ds)/(dλ/ds)``. None if λ is not on that sheet."""
-    w = branch_point_at(m, alpha, tr, lam)
-    if w is None:
+    ``dλ₁/dλ = (dλ₁/ds)/(dλ/ds)`` (NaN where dλ/ds = 0), with ``converged`` (‖∇L‖ ≤ 1e-10 there). None if λ
+    is not on that sheet; only λ, ‖∇L‖ and ``converged = False`` if Newton did not converge."""
+    pt = branch_point_at(m, alpha, tr, lam)
+    if pt is None:
         return None
+    w, res, ok = pt
+    if not ok:
+        return {"lambda": float(lam), "grad_norm": res, "converged": False}
     hp = paper_homotopy(m, alpha)
     system = gradient_system(hp)
     j = int(np.argmin(np.abs(tr.branch.lam[: tr.first_segment] - lam)))
@@ -153,31 +215,34 @@ def state_at(m: int, alpha: float, tr: Traced, lam: float) -> dict[str, float] |
         "lambda1_over_lambda2": abs(float(e[0] / e[1])),
         "dlambda1_dlambda": rate / dlam if abs(dlam) > 1e-12 else math.nan,
         "grad_norm": float(np.linalg.norm(hm.grad(hp, w, lam))),
+        "converged": True,
     }
 
 
 @functools.lru_cache(maxsize=None)
-def paper_method_replay(m: int, alpha: float, smax: float) -> dict[str, Any]:
-    """Replay the paper's method (:mod:`crosscheck.numerics.paper_method`) and compare its last accepted
-    iterate with our branch point at the same λ: the distance, and its component along the softest
-    Hessian eigenvector (where a loose gradient tolerance leaves the largest error, ≈ ‖∇L‖/λ₁). Cached."""
+def paper_method_replay(m: int, alpha: float, smax: float, step: float = PAPER_STEP) -> Mapping[str, Any]:
+    """Replay the paper's method (:mod:`crosscheck.numerics.paper_method`) on the grid of step ``step`` and
+    compare its last accepted iterate with our branch point at the same λ: the distance, and its component
+    along the softest Hessian eigenvector (where a loose gradient tolerance leaves the largest error,
+    ≈ ‖∇L‖/λ₁). Cached; returned as a read-only mapping of plain numbers."""
     tr = traced(m, alpha, smax)
     hp = paper_homotopy(m, alpha)
     with single_blas_thread():
-        rp = replay_paper_method(hp)
+        rp = replay_paper_method(hp, step=step)
     out: dict[str, Any] = {
-        "lambda_star": rp.lambda_star, "grad_norm_median": rp.grad_norm_median, "grad_norm_max": rp.grad_norm_max,
+        "step": float(step), "lambda_star": rp.lambda_star, "grad_norm_median": rp.grad_norm_median, "grad_norm_max": rp.grad_norm_max,
         "grid_points": rp.points, "last_lambda": rp.last_lambda, "last_lambda1_fd": rp.last_lambda1,
         "last_lambda1_over_lambda2_fd": abs(rp.last_lambda1 / rp.last_lambda2),
     }
-    w = branch_point_at(m, alpha, tr, rp.last_lambda)
-    if w is not None:
+    pt = branch_point_at(m, alpha, tr, rp.last_lambda)
+    if pt is not None and pt[2]:
+        w = pt[0]
         with single_blas_thread():
             lam1, q = smallest_eigpair(hm.hessian(hp, w, rp.last_lambda))
         out.update({"distance_to_branch": float(np.linalg.norm(rp.last_w - w)),
                     "distance_along_softest_mode": float(abs(q @ (rp.last_w - w))),
-                    "branch_lambda1_there": lam1})
-    return out
+                    "branch_lambda1_there": float(lam1)})
+    return MappingProxyType(out)
 
 
 def lambda1_before(m: int, alpha: float, tr: Traced, delta: float) -> float | None:
@@ -186,42 +251,4 @@ def lambda1_before(m: int, alpha: float, tr: Traced, delta: float) -> float | No
         return None
     lam = tr.lambda_star - delta
     st = state_at(m, alpha, tr, lam)
-    return None if st is None else st["lambda1"]
-
-
-class Claims:
-    """Comparisons with the claim, plus claimed quantities our computation shows do not exist (e.g. a zero of
-    λ₁ the claim places where the branch has none) — a contradiction, recorded in words since there is no
-    number to compare — and problems (non-convergence) that make the check inconclusive."""
-
-    def __init__(self, rec: Recorder) -> None:
-        self.rec = rec
-        self.missing: list[str] = []
-        self.problems: list[str] = []
-
-    def claim(self, q: str, case: str, value: float | None, why_missing: str, **variables: float) -> None:
-        if not self.rec.ctx.has(q):
-            return
-        self.rec.cases += 1
-        if value is None or not math.isfinite(value):
-            self.missing.append(f"{q} (claimed {self.rec.ctx.expected(q, **variables):g}): {why_missing}")
-        else:
-            self.rec.claim(q, case, value, **variables)
-
-    NOTHING = "the claim states none of the quantities this check computes"
-
-    def status(self) -> str:
-        if self.rec.failures:
-            return FAIL
-        if self.problems or self.rec.cases == 0:
-            return INCONCLUSIVE
-        return FAIL if self.missing else PASS
-
-    def fail_text(self, head: str) -> str:
-        if self.status() == INCONCLUSIVE:
-            return f"inconclusive: {'; '.join(self.problems) or self.NOTHING} ({head})"
-        parts = [head]
-        if self.rec.failures:
-            parts.append(f"{len(self.rec.failures)} claimed value(s) disagree")
-        parts += self.missing
-        return "; ".join(parts)
+    return None if st is None or not st["converged"] else st["lambda1"]

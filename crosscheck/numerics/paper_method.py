@@ -43,13 +43,17 @@ def fd_hessian(hp: Homotopy, w: np.ndarray, lam: float, h: float = 1e-5) -> np.n
     return 0.5 * (H + H.T)
 
 
-def replay_paper_method(hp: Homotopy, steps: int = 400, lam_max: float = 1.0) -> Replay:
-    """Warm-started L-BFGS-B on the grid ``λ_k = k/steps`` from the λ = 0 minimum, FD-Hessian λ₁ at each."""
+def replay_paper_method(hp: Homotopy, step: float = 1 / 400, lam_max: float = 1.0) -> Replay:
+    """Warm-started L-BFGS-B on the grid ``λ_k = k·step`` (computed as ``k/(1/step)``) from the λ = 0
+    minimum, FD-Hessian λ₁ at each."""
+    if not 0.0 < step < 1.0:
+        raise ValueError(f"step must be in (0, 1), got {step!r}")
+    steps = 1.0 / step
     w = hm.linear_minimum(hp)
     gn: list[float] = []
     last = (0.0, w, np.nan, np.nan)
     star = None
-    for k in range(int(round(lam_max * steps)) + 1):
+    for k in range(int(lam_max * steps + 1e-9) + 1):
         lam = k / steps
         r = minimize(lambda x: (hm.loss(hp, x, lam), hm.grad(hp, x, lam)), w, jac=True, method="L-BFGS-B")
         w = r.x
