@@ -317,7 +317,8 @@ def _check_reads(cid: str, expect: Mapping[str, Expectation], check_ids: tuple[s
         readers = [c for c in check_ids if name in reg[c].reads]
         if not readers:
             listing = "; ".join(f"{c} reads {', '.join(reg[c].reads) or 'nothing'}" for c in check_ids) or "the claim lists no checks"
-            raise err(f"expect.{name}", f"no check of this claim reads {name!r}, so it would never be compared ({listing})")
+            hint = _did_you_mean(name, {q for c in check_ids for q in reg[c].reads})
+            raise err(f"expect.{name}", f"no check of this claim reads {name!r}{hint}, so it would never be compared ({listing})")
         for c in readers:
             allowed = set(reg[c].reads[name])
             if not e.value.names <= allowed:

@@ -119,7 +119,7 @@ def test_method_markup_is_escaped_before_formatting():
     from crosscheck.report.html import inline_markup
 
     out = str(inline_markup("uses ``x < y`` and **<b>bold</b>** <script>"))
-    assert out == "uses <code>x &lt; y</code> and <b>&lt;b&gt;bold&lt;/b&gt;</b> &lt;script&gt;"
+    assert out == "<p>uses <code>x &lt; y</code> and <strong>&lt;b&gt;bold&lt;/b&gt;</strong> &lt;script&gt;</p>\n"
 
 
 @pytest.mark.slow

@@ -15,7 +15,7 @@ from enum import Enum
 
 from crosscheck.expr import Expr
 
-VOLATILE_KEYS = frozenset({"seconds", "generated_at", "log_path"})
+VOLATILE_KEYS = frozenset({"seconds", "generated_at", "log_path", "argv"})  # argv: the command names the output directory
 
 
 def is_volatile(key: str) -> bool:
