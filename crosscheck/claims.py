@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -46,7 +46,7 @@ from crosscheck.engine.registry import CheckLoadError, Registry, build_registry,
 from crosscheck.engine.runner import prepare
 from crosscheck.engine.spec import CheckSpec, Expectation
 from crosscheck.expr import ExprError, parse
-from crosscheck.project import Project, check_entries, parse_project
+from crosscheck.project import BUILTIN_CHECKS, Project, check_entries, parse_project
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 LEAN_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_']*(\.[A-Za-z_][A-Za-z0-9_'!?]*)*$")
@@ -185,7 +185,8 @@ def load_ledger(path: str | Path, checks: Mapping[str, CheckSpec] | None = None,
 
     project = parse_project(root, data.get("project"), data.get("lean"), top_err)
     try:
-        groups = load_check_modules(check_entries(project) if checks is None else project.checks, root)
+        groups = [(name, [replace(c, origin="built-in") for c in specs] if name == BUILTIN_CHECKS else specs)
+                  for name, specs in load_check_modules(check_entries(project) if checks is None else project.checks, root)]
         reg = build_registry(*([tuple(checks.values())] if checks is not None else []), *groups)
     except CheckLoadError as exc:
         raise LedgerError(spath, f"[project].checks: {exc}", None, "project.checks") from None
