@@ -41,10 +41,10 @@ import scipy.linalg
 from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, aslinearoperator, eigsh
 
 from crosscheck.numerics._validate import as_scalar
+from crosscheck.numerics.tolerance import EPS
 
 CERTIFIED, INCONCLUSIVE = "certified", "inconclusive"
 HMT_FACTOR = 10.0 * math.sqrt(2.0 / math.pi)
-EPS = float(np.finfo(np.float64).eps)
 
 __all__ = ["SpectralCertificate", "ExtremeEigenvalue", "certify_multiplicity", "extreme_eigenvalue"]
 
