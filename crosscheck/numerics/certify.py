@@ -41,6 +41,7 @@ import scipy.linalg
 from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, aslinearoperator, eigsh
 
 from crosscheck.numerics._validate import as_scalar
+from crosscheck.numerics.orth import fortran_buffer, orthonormal_basis
 from crosscheck.numerics.tolerance import EPS
 
 CERTIFIED, INCONCLUSIVE = "certified", "inconclusive"
@@ -113,7 +114,7 @@ def _gaussian_into(rng: np.random.Generator, out: np.ndarray) -> np.ndarray:
 
 def _columns(buf: np.ndarray, a: int, b: int) -> np.ndarray:
     """Columns a:b of the Fortran-ordered work buffer (a view), or a fresh block if it is too narrow."""
-    return buf[:, a:b] if b <= buf.shape[1] else np.empty((buf.shape[0], b - a), order="F")
+    return buf[:, a:b] if b <= buf.shape[1] else fortran_buffer(buf.shape[0], b - a)
 
 
 class _Counted:
@@ -207,13 +208,15 @@ def certify_multiplicity(
     p = int(probes)
     # Two Fortran-ordered work buffers reused throughout: at n ~ 10⁶ first-touching fresh memory (page
     # faults) costs more than the flops, so no n·k temporary is allocated after these.
-    W1 = np.empty((n, max(k, 3 * p)), order="F")
-    W2 = np.empty((n, k), order="F")
+    W1 = fortran_buffer(n, max(k, 3 * p))
+    W2 = fortran_buffer(n, k)
     Y = B(_rademacher_into(rng, W1[:, :k]), out=W2)
     while True:
-        # Householder QR in place (LAPACK layout): Q₀ overwrites Y
-        Q0 = scipy.linalg.qr(Y, mode="economic", overwrite_a=True, check_finite=False)[0]
-        Z = B(Q0, out=_columns(W1, 0, k))
+        # orthonormal basis in place (Householder for small n; randomized Cholesky QR for tall blocks,
+        # its orthogonality defect measured): Q₀ overwrites Y
+        basis = orthonormal_basis(Y)
+        Q0, orth = basis.Q, basis.defect
+        Z = B(Q0, out=_columns(W1, 0, Q0.shape[1]))
         T = Q0.T @ Z
         asym = float(np.abs(T - T.T).max()) if T.size else 0.0
         theta, U = np.linalg.eigh(0.5 * (T + T.T))
@@ -227,10 +230,13 @@ def certify_multiplicity(
         grow = min(cap, 2 * k) - k
         progress(f"rank ≥ {r} with block {k}: growing the block to {k + grow}")
         # span(Q₀) ⊇ range(Y): extend the old basis by new sketch columns (rare: fresh buffers are fine)
-        new = B(_rademacher_into(rng, np.empty((n, grow), order="F")))
-        Y = np.asfortranarray(np.hstack([Q0, new]))
+        new = B(_rademacher_into(rng, fortran_buffer(n, grow)))
+        Y = fortran_buffer(n, Q0.shape[1] + grow)
+        Y[:, : Q0.shape[1]] = Q0
+        Y[:, Q0.shape[1] :] = new
+        del new
         k += grow
-        W1 = np.empty((n, max(k, 3 * p)), order="F")
+        W1 = fortran_buffer(n, max(k, 3 * p))
 
     order = np.argsort(-np.abs(theta[keep]))
     th = theta[keep][order]
@@ -253,8 +259,10 @@ def certify_multiplicity(
             BG -= np.matmul(Q0, C, out=_columns(W1, 2 * p, 3 * p))  # (I − QQᵀ)BG, Q = Q₀U_keep never formed
         eps_bound = HMT_FACTOR * float(np.linalg.norm(BG, axis=0).max())
         del G, BG
-    # rounding of T = Q₀ᵀ(BQ₀) and of its eigendecomposition: its asymmetry plus k·eps·‖T‖
-    t_round = asym + k * EPS * tmax
+    # rounding of T = Q₀ᵀ(BQ₀) and of its eigendecomposition: its asymmetry plus k·eps·‖T‖; a measured
+    # orthogonality defect δ = ‖Q₀ᵀQ₀ − I‖₂ (randomized Cholesky QR) moves Ritz values and the projector by
+    # at most ~δ·‖B‖ each, hence 2δ·max|θ| more (zero for Householder, whose O(k·eps) is in k·eps·‖T‖)
+    t_round = asym + k * EPS * tmax + 2.0 * orth * tmax
     # k = n: the dropped Ritz values are eigenvalues (up to t_round) themselves
     rho = 2.0 * eps_bound + op_error + t_round + (dropped if k == n else 0.0)
     lower = float(np.abs(th).min()) - rho if r else math.inf
@@ -313,7 +321,10 @@ def certify_multiplicity(
     )
     if not return_basis:
         return cert
-    return cert, (Q0 @ Uk if r else np.zeros((n, 0)))
+    if not r:
+        return cert, np.zeros((n, 0))
+    # Q = Q₀U_keep written into the first work buffer (free after the probes): no fresh n × r block
+    return cert, np.matmul(Q0, Uk, out=_columns(W1, 0, r))
 
 
 @dataclass(frozen=True)
