@@ -3,8 +3,11 @@
 Method (randomized range finder, Halko–Martinsson–Tropp 2011, §4.3 and Lemma 4.1, plus Rayleigh–Ritz):
 
 1. ``B = A − σI`` (σ = ``shift``; σ = α turns "multiplicity of the eigenvalue α of A" into "dim ker B").
-   ``Y = B Ω`` for a random ±1 (Rademacher) n × k block Ω; ``Q₀ = qr(Y)``; ``T = Q₀ᵀ B Q₀`` (k more
-   products) and its eigenpairs ``(θ_i, u_i)`` (Rayleigh–Ritz on the captured range, a k × k problem).
+   ``Y = B Ω`` for a random ±1 (Rademacher) n × k block Ω, applied as one block (matrix–matrix products);
+   ``Q₀`` an orthonormal basis of span Y (:func:`~crosscheck.numerics.orth.orthonormal_basis`: Householder
+   QR for n < 65 536, else randomized Cholesky QR in place, which drops columns of Y that are rounding and
+   measures its orthogonality defect δ = ‖Q₀ᵀQ₀ − I‖₂ <= 1e-12); ``T = Q₀ᵀ B Q₀`` (one product per
+   column of Q₀) and its eigenpairs ``(θ_i, u_i)`` (Rayleigh–Ritz on the captured range, a k × k problem).
    The Ritz values with ``|θ| > τ`` are kept,
    ``Q = Q₀ U_keep`` (r columns). While r > k − ``oversample`` the block is doubled (the range may not
    have been captured); at ``max_block`` columns the certificate refuses.
@@ -12,7 +15,7 @@ Method (randomized range finder, Halko–Martinsson–Tropp 2011, §4.3 and Lemm
    ``‖(I − QQᵀ)B‖₂ <= ε := 10·sqrt(2/π)·max_i ‖(I − QQᵀ)Bω_i‖`` with probability ``>= 1 − 10^(−p)``.
 3. B symmetric ⇒ ``‖B − Q diag(θ) Qᵀ‖₂ <= 2ε`` (split B into QQᵀBQQᵀ and two off-range parts of norm
    <= ε each), so by Weyl's inequality, adding ``op_error`` (the caller's bound on the rounding error of
-   one product, relative to ‖x‖) and the rounding of T (its asymmetry + k·eps·max|θ|), exactly
+   one product, relative to ‖x‖) and the rounding of T (its asymmetry + k·eps·max|θ| + 2δ·max|θ|), exactly
    ``n − r`` eigenvalues of B lie in ``[−ρ, ρ]``, ``ρ = 2ε + op_error + rounding(T)``, and the other r
    lie within ρ of the θ_i, hence ``|λ| >= min|θ| − ρ``. (When k reaches n, Q₀ spans ℝⁿ, ε = 0 and the
    discarded Ritz values themselves are added to ρ.)
