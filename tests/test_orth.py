@@ -106,3 +106,14 @@ def test_refusal_just_below_the_threshold_survives_the_tall_path(tall):
     A = _sym([1.0, 0.5, 5e-10], 200, seed=6)
     c = certify_multiplicity(A, rng=np.random.default_rng(11), rtol=1e-9)
     assert c.status == "inconclusive" and "threshold" in c.reason
+
+
+def test_alpha_multiplicity_with_a_shift_on_the_tall_path(tall):
+    m, d, alpha = 40, 6, 0.3
+    rng = np.random.default_rng(5)
+    data = synthetic(48, d, 1e3, rng)
+    v = rng.uniform(0.5, 1.5, m)
+    op = loss_hvp(data.X, data.y, v, np.zeros((m, d)), 0.0, alpha)
+    c = certify_multiplicity(op, shift=alpha, scale=alpha, rng=np.random.default_rng(3), block=d + 5, op_error=4e-16 * alpha)
+    assert c.certified, c.reason
+    assert c.nullity == (m - 1) * d and c.rank == d

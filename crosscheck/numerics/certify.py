@@ -40,7 +40,6 @@ from dataclasses import asdict, dataclass
 from typing import Callable
 
 import numpy as np
-import scipy.linalg
 from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, aslinearoperator, eigsh
 
 from crosscheck.numerics._validate import as_scalar

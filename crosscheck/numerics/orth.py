@@ -8,7 +8,7 @@
 * **tall blocks**: randomized Cholesky QR (sketch-preconditioned CholeskyQR, Fan–Guo–Lin 2021; Balabanov
   2022; Higgins et al. 2023). A random-sign sketch ``S Y`` (s × k, rows of Y summed in blocks of s with
   independent ±1 signs) is factored by column-pivoted Householder QR, ``S Y P = Q_s R_s``; columns whose
-  ``|R_s[i, i]| <= RANK_RTOL·|R_s[0, 0]|`` are rounding (the backward error of that QR) and are dropped;
+  ``|R_s[i, i]| <= RANK_RTOL_FACTOR·k·eps·|R_s[0, 0]|`` are rounding (the backward error of that QR) and are dropped;
   ``Y₁ = Y P R_s⁻¹`` is then well conditioned whenever S embeds span Y, and one or two Cholesky-QR passes
   (``Q = Y₁ R⁻¹``, ``RᵀR = Y₁ᵀY₁``) make it orthonormal. Each pass is an in-place triangular solve (BLAS
   ``trsm``, no n × k temporary) followed by the Gram matrix of its *output*, so the orthogonality defect
@@ -40,7 +40,8 @@ HOUSEHOLDER_MAX_ROWS = 65_536
 #: δ·‖B‖ to their radius, so 1e-12 costs nothing against thresholds ≥ 1e-9·‖B‖
 ORTH_TOL = 1e-12
 
-#: a pivoted-QR diagonal entry below RANK_RTOL·|R[0,0]| is the QR's own rounding (backward error ~k·eps)
+#: a pivoted-QR diagonal entry below RANK_RTOL_FACTOR·k·eps·|R[0,0]| is the QR's own rounding (its backward
+#: error is ~k·eps·‖R‖; the factor 10 is a margin); such columns of Y carry no range and are dropped
 RANK_RTOL_FACTOR = 10.0
 
 #: Cholesky-QR passes after the sketch preconditioning before falling back to Householder
