@@ -29,7 +29,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import optimize
 
-from crosscheck.numerics.leaky import hessian_parts, loss_hessian
+from crosscheck.numerics.leaky import hessian_parts, loss_hessian, slope_mix, slope_mix_derivative
 from crosscheck.numerics.rank import eigen_cluster
 from crosscheck.numerics.tolerance import BRENTQ_RTOL
 from crosscheck.numerics.symmetry import IsotypicDecomposition, isotypic_decomposition
@@ -62,14 +62,14 @@ class ReducedPencil:
     B: tuple[np.ndarray, ...]
 
     def full(self, s: float) -> np.ndarray:
-        return (1.0 - s) ** 2 * self.H_relu + s * self.H_lin
+        return slope_mix(s, self.H_relu, self.H_lin)
 
     def block(self, t: int, s: float) -> np.ndarray:
-        return (1.0 - s) ** 2 * self.A[t] + s * self.B[t]
+        return slope_mix(s, self.A[t], self.B[t])
 
     def block_derivative(self, t: int, s: float) -> np.ndarray:
         """dM_λ/ds."""
-        return -2.0 * (1.0 - s) * self.A[t] + self.B[t]
+        return slope_mix_derivative(s, self.A[t], self.B[t])
 
     def norm(self, s: float) -> float:
         """‖H(s)‖₂ = the largest |eigenvalue| over all blocks."""
@@ -89,8 +89,8 @@ def reduced_pencil(k: int) -> ReducedPencil:
 def type_spectra(pencil: ReducedPencil, alphas: np.ndarray, convention: str) -> list[np.ndarray]:
     """Sorted eigenvalues of each reduced block on the grid: one (n_alpha × m_λ) array per type."""
     s = np.asarray(slope_of(np.asarray(alphas, dtype=np.float64), convention))
-    a, b = ((1.0 - s) ** 2)[:, None, None], s[:, None, None]
-    return [np.linalg.eigvalsh(a * A + b * B) for A, B in zip(pencil.A, pencil.B)]
+    s3 = s[:, None, None]
+    return [np.linalg.eigvalsh(slope_mix(s3, A, B)) for A, B in zip(pencil.A, pencil.B)]
 
 
 @dataclass(frozen=True)
