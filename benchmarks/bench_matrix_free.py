@@ -17,6 +17,18 @@ Dense runs stop once the n³ extrapolation from the last measured size exceeds `
 best of 3 dense / 5 matrix-free runs (fewer once 20 s are spent: on a shared machine single timings are noisy).
 Targets (not asserted): md = 10⁶ certified in < 10 s; at md = 4000 the certificate ≥ 50× faster than
 dense eigh with the same answer. Prints a Markdown table at the end.
+
+``--speed`` instead times the certificate of dim ker H₀ alone (no Lanczos) on the issue's shape
+(d = 100, N = 400, m = md/d; synthetic, cond 10³) in three variants, each in its own process, and prints
+their ratios against the first, timed in the same run (never asserted anywhere):
+
+* ``baseline`` — the former path: one vector at a time (``matvec`` only) through the O(N·m·d) data path
+  (``loss_hvp(..., structured=False)``), Householder QR;
+* ``block`` — blocks of vectors through the O(md + N·d) λ = 0 product, Householder QR;
+* ``block+cholqr`` — as ``block`` with the randomized Cholesky QR of :mod:`crosscheck.numerics.orth` (the
+  default).
+
+    .venv/bin/python benchmarks/bench_matrix_free.py --speed --sizes 100000,1000000 [--skip-baseline-above 200000]
 """
 
 from __future__ import annotations
@@ -89,6 +101,72 @@ def child(mode: str, md: int) -> dict:
     return out
 
 
+SPEED_D, SPEED_N = 100, 400
+VARIANTS = ("baseline", "block", "block+cholqr")
+
+
+def speed_child(variant: str, md: int) -> dict:
+    """One certificate of dim ker H₀ in this process (the three variants share data, v and Ω)."""
+    import numpy as np
+    from scipy.sparse.linalg import LinearOperator
+
+    from crosscheck.checks._matrix_free_case import CERT_DEFAULTS, Case, load_data
+    from crosscheck.checks.cases import make_v
+    from crosscheck.numerics import orth
+    from crosscheck.numerics._blas import single_blas_thread
+    from crosscheck.numerics.certify import certify_multiplicity
+    from crosscheck.numerics.hvp import loss_hvp
+    from crosscheck.numerics.tolerance import EPS
+
+    case = Case("synthetic", md // SPEED_D, SPEED_D, SPEED_N, ALPHA, COND)
+    rng = np.random.default_rng(np.random.SeedSequence(SEED, spawn_key=(md,)))
+    data = load_data(case, rng)
+    v = make_v(case.m, case.v_kind, rng)
+    W = np.zeros((case.m, case.d))
+    if variant != "block+cholqr":
+        orth.HOUSEHOLDER_MAX_ROWS = 1 << 62  # the former QR everywhere
+    op = loss_hvp(data.X, data.y, v, W, 0.0, 0.0, structured=variant != "baseline")
+    if variant == "baseline":  # one vector at a time, as the former operator was applied
+        inner = op
+        op = LinearOperator(inner.shape, matvec=lambda x: inner @ x, dtype=np.float64)
+    op_error = (case.m + SPEED_N + case.d) * EPS * float(v @ v) * float(np.sum(data.X * data.X)) / SPEED_N
+    kw = {k: CERT_DEFAULTS[k] for k in ("rtol", "gap_max", "probes", "oversample")}
+    with single_blas_thread():
+        t0 = time.perf_counter()
+        c = certify_multiplicity(op, rng=rng, block=case.d + int(kw["oversample"]), op_error=op_error, **kw)
+        sec = time.perf_counter() - t0
+    return {"seconds": sec, "status": c.status, "kernel": c.nullity, "products": c.products, "gap": c.gap,
+            "failure_probability": c.failure_probability, "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def speed_main(sizes: list[int], skip_baseline_above: int) -> int:
+    rows = []
+    for md in sizes:
+        res = {}
+        for variant in VARIANTS:
+            if variant == "baseline" and md > skip_baseline_above:
+                continue
+            cmd = [sys.executable, os.path.abspath(__file__), "--speed-child", variant, str(md)]
+            proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            if proc.returncode:
+                raise SystemExit(f"{variant} md={md} failed:\n{proc.stderr}")
+            res[variant] = json.loads(proc.stdout.strip().splitlines()[-1])
+            r = res[variant]
+            print(f"md={md:>9,} {variant:>13}: {r['seconds']:.2f} s, {r['status']}, kernel {r['kernel']:,}, {r['products']} products", flush=True)
+        rows.append((md, res))
+    print()
+    print(f"Certificate of dim ker H₀, synthetic d = {SPEED_D}, N = {SPEED_N}, m = md/d, cond(Σ̂) = {COND:g}; one process per cell, one BLAS thread.")
+    print("Ratios are against the first variant timed in the same run (baseline where run, else block).")
+    print()
+    print("| md | variant | seconds | ratio | status | dim ker H₀ | products | failure prob. | peak MB |")
+    print("|---:|:---|---:|---:|:---|---:|---:|---:|---:|")
+    for md, res in rows:
+        ref = res.get("baseline", res.get("block"))
+        for variant, r in res.items():
+            print(f"| {md:,} | {variant} | {r['seconds']:.2f} | {ref['seconds'] / r['seconds']:.1f}× | {r['status']} | {r['kernel']:,} | {r['products']} | {r['failure_probability']:.0e} | {r['maxrss_mb']:.0f} |")
+    return 0
+
+
 def measure(mode: str, md: int) -> dict:
     cmd = [sys.executable, os.path.abspath(__file__), "--child", mode, str(md)]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -108,7 +186,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="100,1000,4000,10000,100000,1000000")
     ap.add_argument("--limit", type=float, default=60.0, help="skip dense eigh when its n³ extrapolation exceeds this (s)")
     ap.add_argument("--child", nargs=2, metavar=("MODE", "MD"), help=argparse.SUPPRESS)
+    ap.add_argument("--speed", action="store_true", help="time the certificate variants on the issue's shape (d=100, N=400)")
+    ap.add_argument("--skip-baseline-above", type=int, default=200_000, help="--speed: no per-vector baseline above this md")
+    ap.add_argument("--speed-child", nargs=2, metavar=("VARIANT", "MD"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.speed_child:
+        print(json.dumps(speed_child(args.speed_child[0], int(args.speed_child[1]))))
+        return 0
+    if args.speed:
+        return speed_main([int(float(x)) for x in args.sizes.split(",")], args.skip_baseline_above)
     if args.child:
         print(json.dumps(child(args.child[0], int(args.child[1]))))
         return 0

@@ -3,8 +3,11 @@
 Method (randomized range finder, Halko–Martinsson–Tropp 2011, §4.3 and Lemma 4.1, plus Rayleigh–Ritz):
 
 1. ``B = A − σI`` (σ = ``shift``; σ = α turns "multiplicity of the eigenvalue α of A" into "dim ker B").
-   ``Y = B Ω`` for a random ±1 (Rademacher) n × k block Ω; ``Q₀ = qr(Y)``; ``T = Q₀ᵀ B Q₀`` (k more
-   products) and its eigenpairs ``(θ_i, u_i)`` (Rayleigh–Ritz on the captured range, a k × k problem).
+   ``Y = B Ω`` for a random ±1 (Rademacher) n × k block Ω, applied as one block (matrix–matrix products);
+   ``Q₀`` an orthonormal basis of span Y (:func:`~crosscheck.numerics.orth.orthonormal_basis`: Householder
+   QR for n < 65 536, else randomized Cholesky QR in place, which drops columns of Y that are rounding and
+   measures its orthogonality defect δ = ‖Q₀ᵀQ₀ − I‖₂ <= 1e-12); ``T = Q₀ᵀ B Q₀`` (one product per
+   column of Q₀) and its eigenpairs ``(θ_i, u_i)`` (Rayleigh–Ritz on the captured range, a k × k problem).
    The Ritz values with ``|θ| > τ`` are kept,
    ``Q = Q₀ U_keep`` (r columns). While r > k − ``oversample`` the block is doubled (the range may not
    have been captured); at ``max_block`` columns the certificate refuses.
@@ -12,7 +15,7 @@ Method (randomized range finder, Halko–Martinsson–Tropp 2011, §4.3 and Lemm
    ``‖(I − QQᵀ)B‖₂ <= ε := 10·sqrt(2/π)·max_i ‖(I − QQᵀ)Bω_i‖`` with probability ``>= 1 − 10^(−p)``.
 3. B symmetric ⇒ ``‖B − Q diag(θ) Qᵀ‖₂ <= 2ε`` (split B into QQᵀBQQᵀ and two off-range parts of norm
    <= ε each), so by Weyl's inequality, adding ``op_error`` (the caller's bound on the rounding error of
-   one product, relative to ‖x‖) and the rounding of T (its asymmetry + k·eps·max|θ|), exactly
+   one product, relative to ‖x‖) and the rounding of T (its asymmetry + k·eps·max|θ| + 2δ·max|θ|), exactly
    ``n − r`` eigenvalues of B lie in ``[−ρ, ρ]``, ``ρ = 2ε + op_error + rounding(T)``, and the other r
    lie within ρ of the θ_i, hence ``|λ| >= min|θ| − ρ``. (When k reaches n, Q₀ spans ℝⁿ, ε = 0 and the
    discarded Ritz values themselves are added to ρ.)
@@ -37,14 +40,14 @@ from dataclasses import asdict, dataclass
 from typing import Callable
 
 import numpy as np
-import scipy.linalg
 from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, aslinearoperator, eigsh
 
 from crosscheck.numerics._validate import as_scalar
+from crosscheck.numerics.orth import fortran_buffer, orthonormal_basis
+from crosscheck.numerics.tolerance import EPS
 
 CERTIFIED, INCONCLUSIVE = "certified", "inconclusive"
 HMT_FACTOR = 10.0 * math.sqrt(2.0 / math.pi)
-EPS = float(np.finfo(np.float64).eps)
 
 __all__ = ["SpectralCertificate", "ExtremeEigenvalue", "certify_multiplicity", "extreme_eigenvalue"]
 
@@ -113,7 +116,7 @@ def _gaussian_into(rng: np.random.Generator, out: np.ndarray) -> np.ndarray:
 
 def _columns(buf: np.ndarray, a: int, b: int) -> np.ndarray:
     """Columns a:b of the Fortran-ordered work buffer (a view), or a fresh block if it is too narrow."""
-    return buf[:, a:b] if b <= buf.shape[1] else np.empty((buf.shape[0], b - a), order="F")
+    return buf[:, a:b] if b <= buf.shape[1] else fortran_buffer(buf.shape[0], b - a)
 
 
 class _Counted:
@@ -207,13 +210,15 @@ def certify_multiplicity(
     p = int(probes)
     # Two Fortran-ordered work buffers reused throughout: at n ~ 10⁶ first-touching fresh memory (page
     # faults) costs more than the flops, so no n·k temporary is allocated after these.
-    W1 = np.empty((n, max(k, 3 * p)), order="F")
-    W2 = np.empty((n, k), order="F")
+    W1 = fortran_buffer(n, max(k, 3 * p))
+    W2 = fortran_buffer(n, k)
     Y = B(_rademacher_into(rng, W1[:, :k]), out=W2)
     while True:
-        # Householder QR in place (LAPACK layout): Q₀ overwrites Y
-        Q0 = scipy.linalg.qr(Y, mode="economic", overwrite_a=True, check_finite=False)[0]
-        Z = B(Q0, out=_columns(W1, 0, k))
+        # orthonormal basis in place (Householder for small n; randomized Cholesky QR for tall blocks,
+        # its orthogonality defect measured): Q₀ overwrites Y
+        basis = orthonormal_basis(Y)
+        Q0, orth = basis.Q, basis.defect
+        Z = B(Q0, out=_columns(W1, 0, Q0.shape[1]))
         T = Q0.T @ Z
         asym = float(np.abs(T - T.T).max()) if T.size else 0.0
         theta, U = np.linalg.eigh(0.5 * (T + T.T))
@@ -227,10 +232,13 @@ def certify_multiplicity(
         grow = min(cap, 2 * k) - k
         progress(f"rank ≥ {r} with block {k}: growing the block to {k + grow}")
         # span(Q₀) ⊇ range(Y): extend the old basis by new sketch columns (rare: fresh buffers are fine)
-        new = B(_rademacher_into(rng, np.empty((n, grow), order="F")))
-        Y = np.asfortranarray(np.hstack([Q0, new]))
+        new = B(_rademacher_into(rng, fortran_buffer(n, grow)))
+        Y = fortran_buffer(n, Q0.shape[1] + grow)
+        Y[:, : Q0.shape[1]] = Q0
+        Y[:, Q0.shape[1] :] = new
+        del new
         k += grow
-        W1 = np.empty((n, max(k, 3 * p)), order="F")
+        W1 = fortran_buffer(n, max(k, 3 * p))
 
     order = np.argsort(-np.abs(theta[keep]))
     th = theta[keep][order]
@@ -253,8 +261,10 @@ def certify_multiplicity(
             BG -= np.matmul(Q0, C, out=_columns(W1, 2 * p, 3 * p))  # (I − QQᵀ)BG, Q = Q₀U_keep never formed
         eps_bound = HMT_FACTOR * float(np.linalg.norm(BG, axis=0).max())
         del G, BG
-    # rounding of T = Q₀ᵀ(BQ₀) and of its eigendecomposition: its asymmetry plus k·eps·‖T‖
-    t_round = asym + k * EPS * tmax
+    # rounding of T = Q₀ᵀ(BQ₀) and of its eigendecomposition: its asymmetry plus k·eps·‖T‖; a measured
+    # orthogonality defect δ = ‖Q₀ᵀQ₀ − I‖₂ (randomized Cholesky QR) moves Ritz values and the projector by
+    # at most ~δ·‖B‖ each, hence 2δ·max|θ| more (zero for Householder, whose O(k·eps) is in k·eps·‖T‖)
+    t_round = asym + k * EPS * tmax + 2.0 * orth * tmax
     # k = n: the dropped Ritz values are eigenvalues (up to t_round) themselves
     rho = 2.0 * eps_bound + op_error + t_round + (dropped if k == n else 0.0)
     lower = float(np.abs(th).min()) - rho if r else math.inf
@@ -313,7 +323,10 @@ def certify_multiplicity(
     )
     if not return_basis:
         return cert
-    return cert, (Q0 @ Uk if r else np.zeros((n, 0)))
+    if not r:
+        return cert, np.zeros((n, 0))
+    # Q = Q₀U_keep written into the first work buffer (free after the probes): no fresh n × r block
+    return cert, np.matmul(Q0, Uk, out=_columns(W1, 0, r))
 
 
 @dataclass(frozen=True)

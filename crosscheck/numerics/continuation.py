@@ -29,6 +29,8 @@ from typing import Callable
 
 import numpy as np
 
+from crosscheck.numerics.tolerance import sign_changes
+
 Vec = np.ndarray
 Monitor = Callable[[np.ndarray, float, np.ndarray], tuple[float, ...]]
 
@@ -92,13 +94,11 @@ class Branch:
     def sign_changes(self, col: int = 0) -> list[int]:
         """Indices i with ``monitor[i, col]`` and ``monitor[i+1, col]`` of strictly opposite sign (or
         ``monitor[i+1, col] == 0``)."""
-        t = self.monitor[:, col]
-        return [i for i in range(len(t) - 1) if t[i] * t[i + 1] < 0 or (t[i] != 0 and t[i + 1] == 0)]
+        return sign_changes(self.monitor[:, col])
 
     def folds(self) -> list[int]:
         """Indices i where ``dλ/ds`` (the tangent's λ-component) changes sign between i and i+1."""
-        t = self.tangent[:, -1]
-        return [i for i in range(len(t) - 1) if t[i] * t[i + 1] < 0]
+        return sign_changes(self.tangent[:, -1], zeros="open")
 
 
 def _bordered(Fu: np.ndarray, Fl: Vec, t: Vec) -> np.ndarray:
@@ -229,7 +229,7 @@ def continue_branch(
         pts_r.append(res)
         pts_m.append(tuple(mon))
         pts_it.append(it)
-        if monitor and first_change is None and len(pts_m) >= 2 and pts_m[-2][0] * pts_m[-1][0] <= 0 and pts_m[-2][0] != 0:
+        if monitor and first_change is None and len(pts_m) >= 2 and sign_changes([pts_m[-2][0], pts_m[-1][0]]):
             first_change = len(pts_m) - 1
         if progress and len(pts_x) % 50 == 0:
             progress(f"continuation: {len(pts_x)} points, λ = {x[n]:.4f}")

@@ -21,6 +21,7 @@ import numpy as np
 from crosscheck.numerics import homotopy as hm
 from crosscheck.numerics.continuation import System, correct_fixed_lambda
 from crosscheck.numerics.homotopy import Homotopy
+from crosscheck.numerics.tolerance import sign_changes
 
 
 def desingularized_system(hp: Homotopy) -> System:
@@ -81,9 +82,8 @@ def selection_roots(hp: Homotopy, span: float = 4.0, points: int = 801, tol: flo
     vals = np.array([f(s) for s in grid])
     roots = []
     system = desingularized_system(hp)
-    for i in range(len(grid) - 1):
-        if vals[i] == 0.0 or vals[i] * vals[i + 1] < 0:
-            s = grid[i] if vals[i] == 0.0 else brentq(f, grid[i], grid[i + 1], xtol=tol)
-            w, _, ok = correct_fixed_lambda(system, w_mn + s * k, 0.0, tol=1e-12)
-            roots.append(w if ok else w_mn + s * k)
+    for i in sign_changes(vals, zeros="left"):
+        s = grid[i] if vals[i] == 0.0 else brentq(f, grid[i], grid[i + 1], xtol=tol)
+        w, _, ok = correct_fixed_lambda(system, w_mn + s * k, 0.0, tol=1e-12)
+        roots.append(w if ok else w_mn + s * k)
     return roots

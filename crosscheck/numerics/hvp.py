@@ -1,6 +1,7 @@
 """Hessian-vector products of the two-layer loss from data, never forming the md × md Hessian.
 
-Model and conventions as in :mod:`crosscheck.numerics.hessian` (row-major vec(W), index (j, k) ↦ j·d + k).
+Model and conventions as in :mod:`crosscheck.numerics.model` (row-major vec(W), index (j, k) ↦ j·d + k),
+whose :func:`~crosscheck.numerics.model.parts` (h', h'', r at W) are the only model code used here.
 For a direction Δ (m × d) write ``D = X Δᵀ`` (N × m, ``D[n, j] = x_nᵀ Δ_j``). The exact Hessian of
 ``L_α(W, λ)`` applied to vec(Δ) is, entry (j, k),
 
@@ -8,10 +9,15 @@ For a direction Δ (m × d) write ``D = X Δᵀ`` (N × m, ``D[n, j] = x_nᵀ Δ
 * curvature part ``(1/N) Σ_n r_n v_j h''_nj D[n, j] x_nk`` (zero at λ = 0, since h'' = λσ''),
 * ``+ α Δ[j, k]``,
 
-which is ``∂/∂ε ∇L(W + εΔ)`` term by term (:func:`~crosscheck.numerics.hessian.problem_hessian` written
-as products). Cost O(N·m·d) per product. At λ = 0, h' ≡ 1 and the product collapses to
+which is ``∂/∂ε ∇L(W + εΔ)`` term by term (:func:`~crosscheck.numerics.model.hessian` written as
+products). Cost O(N·m·d) per product (the "data path"). At λ = 0, h' ≡ 1 and the product collapses to
 ``H vec Δ = vec(v ⊗ (Xᵀ s / N)) + α vec Δ`` with ``s = X (Δᵀ v)``: O(md + N·d) per product, no m×d×d
 and no N×m work at all (this is ``((v vᵀ) ⊗ Σ̂ + α I) vec Δ`` with ``Σ̂ = XᵀX/N``, applied factor by factor).
+
+Both paths act on **blocks** V (n × k) at once: the λ = 0 path with two (k × d)·(d × N) products, the data
+path with einsum contractions over the whole block (chunked to bound the N × m × k temporaries).
+``structured=False`` forces the data path at λ = 0 too (the baseline of ``benchmarks/bench_matrix_free.py``
+and an independent witness in the tests).
 """
 
 from __future__ import annotations
@@ -19,9 +25,12 @@ from __future__ import annotations
 import numpy as np
 from scipy.sparse.linalg import LinearOperator
 
-from crosscheck.numerics.hessian import Problem, _check_W, _pre, make_problem
+from crosscheck.numerics import model as mdl
+from crosscheck.numerics._validate import as_scalar
+from crosscheck.numerics.activation import Activation
+from crosscheck.numerics.model import Model
 
-__all__ = ["HessianOperator", "loss_hvp", "problem_hvp"]
+__all__ = ["HessianOperator", "hvp", "loss_hvp", "problem_hvp"]
 
 # columns per chunk in the general-λ path: bounds the N × m × chunk temporaries
 _CHUNK_BYTES = 64 * 2**20
@@ -34,17 +43,22 @@ class HessianOperator(LinearOperator):
     counts k), the unit in which matrix-free certificates report their cost.
     """
 
-    def __init__(self, p: Problem, W: np.ndarray) -> None:
-        m, d = p.shape
+    def __init__(self, model: Model, W: np.ndarray, lam: float = 0.0, *, structured: bool = True) -> None:
+        m, d = model.m, model.d
         super().__init__(dtype=np.float64, shape=(m * d, m * d))
-        self.problem = p
+        self.model, self.lam = model, float(lam)
         self.m, self.d = m, d
         self.products = 0
-        self._linear = p.lam == 0.0
+        self._linear = self.lam == 0.0 and structured
         if not self._linear:
-            _, _, H1, H2, r = _pre(p, W)
-            self._gv = H1 * p.v[None, :]  # v_j h'_nj, (N, m)
-            self._curv = r[:, None] * H2 * p.v[None, :]  # r_n v_j h''_nj, (N, m)
+            p = mdl.parts(model, W, self.lam)
+            self._gv = p.h1 * model.v[None, :]  # v_j h'_nj, (N, m)
+            self._curv = p.r[:, None] * p.h2 * model.v[None, :]  # r_n v_j h''_nj, (N, m)
+
+    @property
+    def problem(self):
+        """The fixed-λ view (compatibility)."""
+        return self.model.problem(self.lam)
 
     # scipy calls _matmat for blocks and _matvec for vectors; both go through matmat_into
     def _matvec(self, x: np.ndarray) -> np.ndarray:
@@ -74,8 +88,8 @@ class HessianOperator(LinearOperator):
         m, d = self.m, self.d
         k = V.shape[1]
         self.products += k
-        p = self.problem
-        N = p.X.shape[0]
+        p = self.model
+        N = p.N
         fast = self._linear and V.flags.f_contiguous and (out is None or out.flags.f_contiguous)
         if fast:
             Vt = V.T.reshape(k, m, d)
@@ -116,8 +130,8 @@ class HessianOperator(LinearOperator):
         return out
 
     def _general(self, V3: np.ndarray) -> np.ndarray:
-        p = self.problem
-        N = p.X.shape[0]
+        p = self.model
+        N = p.N
         D = np.einsum("nc,jci->nji", p.X, V3, optimize=True)  # (N, m, k): x_nᵀ Δ_j
         s = np.einsum("nj,nji->ni", self._gv, D, optimize=True)  # (N, k)
         gn = np.einsum("nj,ni,nc->jci", self._gv, s, p.X, optimize=True)
@@ -125,19 +139,26 @@ class HessianOperator(LinearOperator):
         return (gn + cv) / N
 
 
-def problem_hvp(p: Problem, W: np.ndarray) -> HessianOperator:
-    """:func:`loss_hvp` for an already validated :class:`~crosscheck.numerics.hessian.Problem`."""
-    return HessianOperator(p, _check_W(p, W))
+def hvp(model: Model, w, lam: float = 0.0, *, structured: bool = True) -> HessianOperator:
+    """``∇²_W L_α(W, λ)`` of ``model`` as a symmetric, product-counting ``LinearOperator`` (md × md); ``w``
+    flat or (m, d). ``structured=False`` uses the O(N·m·d) data path even at λ = 0."""
+    return HessianOperator(model, mdl.point(model, w), as_scalar("lam", lam), structured=structured)
 
 
-def loss_hvp(X, y, v, W, lam: float = 0.0, alpha: float = 0.0, activation: str = "tanh") -> HessianOperator:
+def problem_hvp(p, W) -> HessianOperator:
+    """:func:`hvp` for a :class:`~crosscheck.numerics.hessian.Problem` (compatibility)."""
+    return hvp(p.model, W, p.lam)
+
+
+def loss_hvp(
+    X, y, v, W, lam: float = 0.0, alpha: float = 0.0, activation: str | Activation = "tanh", *, structured: bool = True
+) -> HessianOperator:
     """The Hessian ``∇²_W L_α(W, λ)`` as a symmetric ``scipy.sparse.linalg.LinearOperator`` of shape (md, md).
 
-    Row-major vec(W) (index (j, k) ↦ j·d + k), the same matrix as
-    :func:`~crosscheck.numerics.hessian.loss_hessian` (tests compare them to ~1e-13 relative), applied
-    from the data at O(N·m·d) per product for λ ≠ 0 and O(md + N·d) at λ = 0, where it is
-    ``(v vᵀ) ⊗ Σ̂ + α I`` (and independent of W and y). Memory is O(N·m) for λ ≠ 0 (h', h'' at W),
-    O(1) extra at λ = 0. Raises ``ValueError`` naming a bad argument.
+    Row-major vec(W) (index (j, k) ↦ j·d + k), the same matrix as :func:`~crosscheck.numerics.model.hessian`
+    (tests compare them to ~1e-13 relative), applied from the data at O(N·m·d) per product for λ ≠ 0 and
+    O(md + N·d) at λ = 0, where it is ``(v vᵀ) ⊗ Σ̂ + α I`` (independent of W and y). Memory O(N·m) for
+    λ ≠ 0 (h', h'' at W), O(1) extra at λ = 0. Raises ``ValueError`` naming a bad argument.
     """
-    p = make_problem(X, y, v, lam, alpha, activation)
-    return problem_hvp(p, W)
+    lam_ = as_scalar("lam", lam)
+    return hvp(mdl.make_model(X, y, v, alpha, activation), W, lam_, structured=structured)

@@ -54,6 +54,18 @@ from crosscheck.numerics._validate import as_array, as_scalar
 TWO_PI = 2.0 * math.pi
 
 
+def slope_mix(s, relu_part, linear_part):
+    """``(1 − s)² · relu_part + s · linear_part``: the one way every slope-s quantity of this model is
+    assembled from its ReLU and linear parts (kernel, loss, Hessian, reduced blocks); s may be an array
+    broadcasting against the parts."""
+    return (1.0 - s) ** 2 * relu_part + s * linear_part
+
+
+def slope_mix_derivative(s, relu_part, linear_part):
+    """``d/ds`` of :func:`slope_mix`: ``−2(1 − s) · relu_part + linear_part``."""
+    return -2.0 * (1.0 - s) * relu_part + linear_part
+
+
 def activation(z, slope: float) -> np.ndarray:
     """``σ_s(z) = max(z, 0) + s·min(z, 0)`` elementwise."""
     z = np.asarray(z, dtype=np.float64)
@@ -114,7 +126,7 @@ def leaky_kernel(W, U, slope: float) -> np.ndarray:
     s = as_scalar("slope", slope)
     Wa = as_array("W", W, 2)
     Ua = as_array("U", U, 2, shape=(None, Wa.shape[1]))
-    return (1.0 - s) ** 2 * _relu_kernel(Wa, Ua) + s * (Wa @ Ua.T)
+    return slope_mix(s, _relu_kernel(Wa, Ua), Wa @ Ua.T)
 
 
 def loss(W, slope: float, V=None) -> float:
@@ -122,10 +134,9 @@ def loss(W, slope: float, V=None) -> float:
     s = as_scalar("slope", slope)
     Wa = as_array("W", W, 2)
     Va = _teacher(Wa, V)
-    c = (1.0 - s) ** 2
-    kww = c * _relu_kernel(Wa, Wa).sum() + s * float(Wa.sum(axis=0) @ Wa.sum(axis=0))
-    kwv = c * _relu_kernel(Wa, Va).sum() + s * float(Wa.sum(axis=0) @ Va.sum(axis=0))
-    kvv = c * _relu_kernel(Va, Va).sum() + s * float(Va.sum(axis=0) @ Va.sum(axis=0))
+    kww = slope_mix(s, _relu_kernel(Wa, Wa).sum(), float(Wa.sum(axis=0) @ Wa.sum(axis=0)))
+    kwv = slope_mix(s, _relu_kernel(Wa, Va).sum(), float(Wa.sum(axis=0) @ Va.sum(axis=0)))
+    kvv = slope_mix(s, _relu_kernel(Va, Va).sum(), float(Va.sum(axis=0) @ Va.sum(axis=0)))
     return float(0.5 * kww - kwv + 0.5 * kvv)
 
 
@@ -194,7 +205,7 @@ def loss_hessian(W, slope: float, V=None) -> np.ndarray:
     """Exact Hessian ``∇²L_s(W) = (1−s)² H_relu + s H_lin`` (see :func:`hessian_parts`), kd × kd."""
     s = as_scalar("slope", slope)
     Hr, Hl = hessian_parts(W, V)
-    return (1.0 - s) ** 2 * Hr + s * Hl
+    return slope_mix(s, Hr, Hl)
 
 
 @lru_cache(maxsize=8)

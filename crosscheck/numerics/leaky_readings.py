@@ -14,6 +14,7 @@ from typing import Mapping
 import numpy as np
 
 from crosscheck.numerics.leaky import loss_hessian
+from crosscheck.numerics.rank import eigen_cluster
 from crosscheck.numerics.leaky_spectrum import ReducedPencil, SpectrumScan, eigen_table, reduced_pencil, slope_of
 
 
@@ -42,7 +43,7 @@ def kernel_at(k: int, alpha: float, convention: str, zero_tol: float) -> dict:
     lam = np.abs(np.linalg.eigvalsh(loss_hessian(np.eye(k), float(slope_of(alpha, convention)))))
     return {
         "kernel_dim": sum(r["multiplicity"] for r in table if r["zero"]),
-        "full_kernel_dim": int(np.count_nonzero(lam <= zero_tol * lam.max())),
+        "full_kernel_dim": eigen_cluster(lam, 0.0, zero_tol * lam.max()).count,
         "types": types,
         "lambda_min": table[0]["value"],
         "lambda_min_type": table[0]["type"],

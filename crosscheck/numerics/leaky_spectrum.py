@@ -29,7 +29,9 @@ from functools import lru_cache
 import numpy as np
 from scipy import optimize
 
-from crosscheck.numerics.leaky import hessian_parts, loss_hessian
+from crosscheck.numerics.leaky import hessian_parts, loss_hessian, slope_mix, slope_mix_derivative
+from crosscheck.numerics.rank import eigen_cluster
+from crosscheck.numerics.tolerance import BRENTQ_RTOL
 from crosscheck.numerics.symmetry import IsotypicDecomposition, isotypic_decomposition
 
 CONVENTIONS = ("slope", "one-minus-slope")
@@ -60,14 +62,14 @@ class ReducedPencil:
     B: tuple[np.ndarray, ...]
 
     def full(self, s: float) -> np.ndarray:
-        return (1.0 - s) ** 2 * self.H_relu + s * self.H_lin
+        return slope_mix(s, self.H_relu, self.H_lin)
 
     def block(self, t: int, s: float) -> np.ndarray:
-        return (1.0 - s) ** 2 * self.A[t] + s * self.B[t]
+        return slope_mix(s, self.A[t], self.B[t])
 
     def block_derivative(self, t: int, s: float) -> np.ndarray:
         """dM_λ/ds."""
-        return -2.0 * (1.0 - s) * self.A[t] + self.B[t]
+        return slope_mix_derivative(s, self.A[t], self.B[t])
 
     def norm(self, s: float) -> float:
         """‖H(s)‖₂ = the largest |eigenvalue| over all blocks."""
@@ -87,8 +89,8 @@ def reduced_pencil(k: int) -> ReducedPencil:
 def type_spectra(pencil: ReducedPencil, alphas: np.ndarray, convention: str) -> list[np.ndarray]:
     """Sorted eigenvalues of each reduced block on the grid: one (n_alpha × m_λ) array per type."""
     s = np.asarray(slope_of(np.asarray(alphas, dtype=np.float64), convention))
-    a, b = ((1.0 - s) ** 2)[:, None, None], s[:, None, None]
-    return [np.linalg.eigvalsh(a * A + b * B) for A, B in zip(pencil.A, pencil.B)]
+    s3 = s[:, None, None]
+    return [np.linalg.eigvalsh(slope_mix(s3, A, B)) for A, B in zip(pencil.A, pencil.B)]
 
 
 @dataclass(frozen=True)
@@ -150,11 +152,11 @@ def _refine(value, deriv, lo: float, hi: float, guess: float) -> tuple[float, st
     xtol = 1e-15 * max(1.0, abs(guess))
     flo, fhi = value(lo), value(hi)
     if flo * fhi < 0:
-        return optimize.brentq(value, lo, hi, xtol=xtol, rtol=4 * np.finfo(float).eps), "brentq(e)"
+        return optimize.brentq(value, lo, hi, xtol=xtol, rtol=BRENTQ_RTOL), "brentq(e)"
     dlo, dhi = deriv(lo), deriv(hi)
     sign = 1.0 if value(guess) >= 0 else -1.0  # minimise |e|: for e < 0 look for a maximum of e
     if sign * dlo < 0 < sign * dhi:
-        return optimize.brentq(deriv, lo, hi, xtol=xtol, rtol=4 * np.finfo(float).eps), "brentq(e')"
+        return optimize.brentq(deriv, lo, hi, xtol=xtol, rtol=BRENTQ_RTOL), "brentq(e')"
     res = optimize.minimize_scalar(lambda x: abs(value(x)), bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
     return float(res.x), "bounded-brent(|e|)"
 
@@ -165,7 +167,7 @@ def _polish(pencil: ReducedPencil, t: int, convention: str, a0: float, scale: fl
     ``S_r' = tr(Q_rᵀ M' Q_r)`` (Q_r spans the vanishing cluster, well separated from the rest) is accurate
     to rounding, and brentq on it locates α* to ~1e-14. Returns (α*, r)."""
     s0 = float(slope_of(a0, convention))
-    r = int(np.count_nonzero(np.abs(np.linalg.eigvalsh(pencil.block(t, s0))) <= math.sqrt(zero_tol) * scale))
+    r = eigen_cluster(np.linalg.eigvalsh(pencil.block(t, s0)), 0.0, math.sqrt(zero_tol) * scale).count
     if r == 0:
         return a0, 0
 
@@ -178,7 +180,7 @@ def _polish(pencil: ReducedPencil, t: int, convention: str, a0: float, scale: fl
     w = 1e-6 * max(1.0, abs(a0))
     lo, hi = a0 - w, a0 + w
     if dsum(lo) < 0 < dsum(hi):
-        return optimize.brentq(dsum, lo, hi, xtol=1e-15 * max(1.0, abs(a0)), rtol=4 * np.finfo(float).eps), r
+        return optimize.brentq(dsum, lo, hi, xtol=1e-15 * max(1.0, abs(a0)), rtol=BRENTQ_RTOL), r
     return a0, r
 
 
@@ -254,15 +256,14 @@ def _critical(pencil: ReducedPencil, group: list[ZeroEvent], convention: str, ze
     scale = pencil.norm(s0)
     types, kdim = [], 0
     for t, comp in enumerate(pencil.decomposition.components):
-        copies = int(np.count_nonzero(np.abs(np.linalg.eigvalsh(pencil.block(t, s0))) <= zero_tol * scale))
+        copies = eigen_cluster(np.linalg.eigvalsh(pencil.block(t, s0)), 0.0, zero_tol * scale).count
         if copies:
             types.append((comp.label, comp.name, copies, comp.dim_irrep))
             kdim += copies * comp.dim_irrep
     # independent count on the full analytic Hessian (not through the pencil or the reduced bases)
     lam = np.sort(np.abs(np.linalg.eigvalsh(loss_hessian(np.eye(pencil.k), s0))))
-    full_norm = float(lam[-1])
-    nz = int(np.count_nonzero(lam <= zero_tol * full_norm))
-    gap = float(lam[nz - 1] / lam[nz]) if 0 < nz < lam.size else 0.0
+    zero = eigen_cluster(lam, 0.0, zero_tol * float(lam[-1]))
+    nz, gap = zero.count, zero.gap
     contact = "cross" if any(ev.contact == "cross" for ev in group) else "touch"
     orders = [ev.order for ev in group if math.isfinite(ev.order)]
     return CriticalValue(a0, s0, kdim, tuple(types), contact, float(np.median(orders)) if orders else float("nan"), nz, gap)

@@ -16,6 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from crosscheck.numerics._validate import as_array
+from crosscheck.numerics.tolerance import EPS
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def numerical_rank(A, rtol: float | None = None, *, hermitian: bool = False) -> 
     else:
         s = np.linalg.svd(a, compute_uv=False)
     if rtol is None:
-        rtol = max(a.shape) * np.finfo(np.float64).eps
+        rtol = max(a.shape) * EPS  # the LAPACK/NumPy matrix_rank convention
         rule = "s <= max(M, N) * eps * s_max"
     else:
         if not (np.isfinite(rtol) and rtol > 0):

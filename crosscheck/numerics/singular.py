@@ -17,6 +17,11 @@ import scipy.linalg
 
 from crosscheck.numerics.continuation import System, Vec
 
+#: Newton on the extended system stops when the update is below STEP_RTOL·(1 + ‖(u, λ, φ)‖): at a quadratic
+#: fold the iteration converges quadratically, so the step after residuals <= tol (~1e-10) is far below this;
+#: at a branch point (linear convergence) it certifies the iterate has settled to ~1e-8
+STEP_RTOL = 1e-8
+
 
 @dataclass(frozen=True)
 class SingularPoint:
@@ -75,7 +80,7 @@ def solve_singular_point(
                 step = scipy.linalg.solve(J, G, check_finite=False)
         except (np.linalg.LinAlgError, scipy.linalg.LinAlgWarning):
             step = np.linalg.lstsq(J, G, rcond=None)[0]  # singular extended Jacobian: branch point
-        small = float(np.linalg.norm(step)) <= 1e-8 * (1.0 + float(np.linalg.norm(np.concatenate([u, [lam], phi]))))
+        small = float(np.linalg.norm(step)) <= STEP_RTOL * (1.0 + float(np.linalg.norm(np.concatenate([u, [lam], phi]))))
         if rF <= tol and rN <= tol and small:
             smin = float(np.linalg.svd(J, compute_uv=False)[-1]) if certify else None
             return SingularPoint(u, lam, phi / np.linalg.norm(phi), True, it, rF, rN, smin, "converged")
