@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from crosscheck.numerics.tolerance import EPS
+
 from crosscheck.checks.cases import make_v
 from crosscheck.numerics._blas import single_blas_thread
 from crosscheck.numerics.certify import SpectralCertificate, certify_multiplicity, extreme_eigenvalue
@@ -20,7 +22,6 @@ from crosscheck.numerics.datasets import Dataset, digits, integer_gram_rank, syn
 from crosscheck.numerics.hessian import empirical_covariance
 from crosscheck.numerics.hvp import loss_hvp
 
-EPS = float(np.finfo(np.float64).eps)
 QUANTITIES = ("kernel_dim", "alpha_multiplicity")
 DATASETS = ("synthetic", "digits", "digits-nonconstant")
 V_KINDS = ("distinct", "equal", "some-zero", "zero")

@@ -18,10 +18,9 @@ from crosscheck.checks.cases import Case, grid, make_v, spd
 from crosscheck.engine.api import CheckContext, Param, Plot, Presentation, Recorder, Series, check
 from crosscheck.numerics import eigen_cluster, exact_rank, kronecker_hessian, numerical_rank
 from crosscheck.numerics.fd import fd_hessian
+from crosscheck.numerics.tolerance import rounding_floor as rounding_tol
 from crosscheck.numerics.hessian import empirical_covariance, loss_hessian, make_problem, problem_loss
 
-EPS = float(np.finfo(np.float64).eps)
-ROUNDING_FACTOR = 10.0  # eigvalsh perturbs eigenvalues by O(n·eps·‖A‖₂); 10 covers the constant seen in LAPACK
 GRID: dict[str, Param] = {
     "m_max": Param(default=12, ge=1, doc="widths 1…m_max"),
     "d_max": Param(default=8, ge=1, doc="input dimensions 1…d_max"),
@@ -29,12 +28,6 @@ GRID: dict[str, Param] = {
 }
 ALPHAS = Param(default=[1e-3, 1e-1, 1.0], gt=0.0, min_len=1, doc="regularisation strengths α > 0")
 GAP_MAX = Param(default=1e-6, gt=0.0, lt=1.0, doc="largest accepted spectral-gap ratio (certificate)")
-
-
-def rounding_tol(n: int, norm: float, factor: float = ROUNDING_FACTOR) -> float:
-    """Absolute rounding floor for eigenvalues of an n×n symmetric matrix: ``factor · n · eps · ‖A‖₂``
-    (backward-stable eigensolvers perturb eigenvalues by O(n·eps·‖A‖₂))."""
-    return factor * n * EPS * norm
 
 
 def _grid_memory(p: Mapping[str, Any]) -> float:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from crosscheck.checks.cases import make_v, spd
-from crosscheck.checks.kronecker import rounding_tol
+from crosscheck.numerics.tolerance import rounding_floor
 from crosscheck.engine.api import CONTROL, CheckContext, Param, Recorder, check
 from crosscheck.numerics import kronecker_hessian, numerical_rank
 
@@ -60,7 +60,7 @@ def measure_alpha_zero(ctx: CheckContext) -> tuple[ControlCase, ...]:
         for d in range(1, int(ctx.params["d_max"]) + 1):
             rng = ctx.rng(60_000, m, d)
             H = kronecker_hessian(make_v(m, "distinct", rng), spd(d, 10.0, rng))
-            out.append(ControlCase(f"m={m} d={d}", m, d, float(np.linalg.eigvalsh(H)[0]), 0.0, rounding_tol(m * d, float(np.linalg.norm(H, 2)))))
+            out.append(ControlCase(f"m={m} d={d}", m, d, float(np.linalg.eigvalsh(H)[0]), 0.0, rounding_floor(m * d, float(np.linalg.norm(H, 2)))))
     return tuple(out)
 
 

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from crosscheck.checks import _paper_common as pc
+from crosscheck.numerics.tolerance import rounding_floor
 from crosscheck.engine.api import CheckContext, Param, ParameterError, Plot, Presentation, Recorder, Series, check
 from crosscheck.numerics import homotopy as hm
 from crosscheck.numerics._blas import single_blas_thread
@@ -28,7 +29,6 @@ from crosscheck.numerics.degenerate import (
 )
 from crosscheck.numerics.paper_data import PAPER_ALPHA, PAPER_D, PAPER_N, WIDTHS, paper_homotopy
 
-EPS = float(np.finfo(np.float64).eps)
 WIDTH = Param(default=10, ge=2, doc="width m (two units are needed for an α-eigenspace)")
 ALPHA = Param(default=PAPER_ALPHA, gt=0.0, doc="regularisation α > 0")
 WITNESS_RTOL = Param(default=1e-4, gt=0.0, lt=1.0, doc="relative agreement required of the finite-difference witnesses")
@@ -88,7 +88,7 @@ def measure_alpha_floor(ctx: CheckContext) -> AlphaFloor:
             H = hm.hessian(hp, w0, 0.0)
             e = np.linalg.eigvalsh(H)
         g = float(np.linalg.norm(hm.grad(hp, w0, 0.0)))
-        tau = 10 * hp.n * EPS * float(abs(e).max())
+        tau = rounding_floor(hp.n, float(abs(e).max()))
         dist = np.abs(e - alpha)
         inside = dist <= tau
         gap = float(dist[inside].max() / dist[~inside].min()) if inside.any() and (~inside).any() else 0.0

@@ -14,6 +14,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from crosscheck.checks._paper_common import GRAD_TOL
+from crosscheck.numerics.tolerance import rounding_floor
 from crosscheck.engine.api import CheckContext, Param, Plot, Presentation, Recorder, Series, check
 from crosscheck.numerics import homotopy as hm
 from crosscheck.numerics.branch import first_sign_change, locate_degeneracy, smallest_eigs
@@ -22,7 +23,6 @@ from crosscheck.numerics.desingular import branch_start, desingularized_system, 
 from crosscheck.numerics.homotopy import Homotopy, make_homotopy
 from crosscheck.numerics.paper_data import toy_dataset
 
-EPS = float(np.finfo(np.float64).eps)
 
 
 def _trace(hp: Homotopy, w0: np.ndarray, mu: float, s_max: float):
@@ -110,7 +110,7 @@ def measure_symmetric_toy(ctx: CheckContext) -> Toy:
     trans = np.array(trans)
     grads_a = np.array(grads)
     inside = (br.lam > 0) & (br.lam <= 1.0)
-    floor = 10 * EPS * float(np.abs(hm.hessian(hp, w0, 0.0)).sum())
+    floor = rounding_floor(1, float(np.abs(hm.hessian(hp, w0, 0.0)).sum()))  # Σ|H| ≥ n·‖H‖₂/n: a valid, larger norm
     if inside.any():
         sign_after = float(np.sign(trans[inside].max())) if np.all(trans[inside] < 0) or np.all(trans[inside] > 0) else 0.0
     else:
