@@ -28,7 +28,7 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 test-slow: $(STAMP)
-	$(PY) -m pytest -q -m slow
+	$(PY) -m pytest -q --runslow -m slow
 
 ## lean: build the Lean package (needs elan; see lean/README.md)
 lean: $(STAMP)
