@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from crosscheck.lean.problems import Kind, kinds
 from crosscheck.blueprint import Blueprint, Entry
 from crosscheck.lean.static import StaticScan
 from crosscheck.lean.witness import ALLOWED_AXIOMS, VERIFIED, LeanStage
@@ -127,7 +128,7 @@ def stage_status(stage: LeanStage, name: str) -> DeclStatus:
         if any(a not in ALLOWED_AXIOMS for a in w.axioms):
             return DeclStatus(name, AXIOM, w.reason)
         return DeclStatus(name, FAILED_S, w.reason)
-    if any("not found" in p for p in (w.problems or (w.reason,))):
+    if Kind.MISSING in kinds(w.problems):
         return DeclStatus(name, MISSING, w.reason)
     # not in a dump (the build failed): a sorry must be in the declaration's own source to count as its own
     if stage.scan is not None and w.decl is not None and any(h.word in _SORRY_WORDS for h in stage.scan.hatches_in(w.decl)):

@@ -28,6 +28,7 @@ from crosscheck.engine.registry import Registry
 from crosscheck.engine.results import CheckResult
 from crosscheck.engine.runner import prepare, run_check
 from crosscheck.engine.spec import CheckContext, Expectation
+from crosscheck.lean.problems import Kind, kinds
 from crosscheck.lean.stage import run_lean_stage
 from crosscheck.lean.witness import DeclWitness, LeanStage, claim_state, statement_diff
 from crosscheck.verdict import BAD_VERDICTS, QuantityCoverage, combine, coverage, describe, numerics_state
@@ -199,7 +200,7 @@ def _with_recorded_diff(w: DeclWitness, recorded: str | None) -> DeclWitness:
     """Where the ledger records the statement text, show drift as a diff of the statements."""
     if recorded is None or w.decl is None or " ".join(recorded.split()) == w.decl.statement:
         return w
-    if not any("statement drift" in p for p in (*w.problems, w.reason)):
+    if Kind.DRIFT not in kinds(w.problems):
         return w
     return replace(w, statement_diff=statement_diff(recorded, w.decl))
 
@@ -268,7 +269,7 @@ def verify(
     if lean_required_missing:
         failing.append(f"Lean stage: --lean=require, but Lean did not run ({lean.summary})")
     for w in {w.name: w for v in verdicts for w in v.lean}.values():
-        if any("no Lean sources found" in p for p in w.problems):
+        if Kind.NO_SOURCES in kinds(w.problems):
             failing.append(f"Lean sources: none found at {lean_path}; pass --lean-dir or set [project].lean_dir in the ledger")
             break
     exit_code = 1 if any(v.fails_run for v in verdicts) or lean_required_missing else 0

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from crosscheck.lean.problems import Kind, Problem
 from crosscheck.blueprint import BlueprintError, detex, parse_blueprint, strip_comments
 from crosscheck.blueprint_audit import (
     AXIOM, FAILED_S, MISSING, MISSING_MARK, PRESENT, SORRY, VERIFIED_S, WRONG, audit, stage_names, stage_status,
@@ -178,7 +179,7 @@ def _stage(decls, ran=True):
 def test_toolchain_states_map_to_statuses():
     ws = {
         "A.ok": DeclWitness("A.ok", VERIFIED, "lake build succeeded"),
-        "A.gone": DeclWitness("A.gone", FAILED, "x", problems=("declaration not found in the compiled package (absent from the declaration dump)",)),
+        "A.gone": DeclWitness("A.gone", FAILED, "x", problems=(Problem(Kind.MISSING, "declaration not found in the compiled package (absent from the declaration dump)"),)),
         "A.sorry": DeclWitness("A.sorry", FAILED, "x", axioms=("propext", "sorryAx"), problems=("uses sorry (sorryAx among its axioms)",)),
         "A.ax": DeclWitness("A.ax", FAILED, "x", axioms=("Foo",), problems=("depends on axiom(s) outside {propext, Classical.choice, Quot.sound}: Foo",)),
         "A.bad": DeclWitness("A.bad", FAILED, "x", axioms=("propext",), problems=("lake build --wfail reported 1 error(s) in this declaration",)),

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
+from crosscheck.lean.problems import Kind, Problem
 from crosscheck.lean.dump import Dump
 from crosscheck.lean.static import LeanDecl, StaticScan, strip_comments
 
@@ -71,10 +72,10 @@ def axiom_problems(axioms: Iterable[str], allowed: frozenset[str]) -> list[str]:
     bad = bad_axioms(axioms, allowed)
     out = []
     if SORRY in bad:
-        out.append("uses sorry (sorryAx among its axioms)")
+        out.append(Problem(Kind.SORRY, "uses sorry (sorryAx among its axioms)"))
     other = [a for a in bad if a != SORRY]
     if other:
-        out.append(f"depends on axiom(s) outside the allowlist {describe_allowlist(allowed)}: {', '.join(map(axiom_label, other))}")
+        out.append(Problem(Kind.AXIOM, f"depends on axiom(s) outside the allowlist {describe_allowlist(allowed)}: {', '.join(map(axiom_label, other))}"))
     return out
 
 

@@ -39,6 +39,7 @@ from crosscheck.lean.audit import SORRY, Blocker, allowlist, axiom_problems, bad
 from crosscheck.lean.diagnostics import Diagnostic, file_of, module_of, parse_output, same_file
 from crosscheck.lean.dump import Dump, DumpError, merge, read_dump
 from crosscheck.lean.modules import ModuleGraph, module_graph
+from crosscheck.lean.problems import Kind, Problem
 from crosscheck.lean.static import StaticScan
 from crosscheck.lean.toolchain import ELAN_HINT, Toolchain
 from crosscheck.lean.witness import FAILED, VERIFIED, DeclWitness, LeanStage, static_problems
@@ -188,7 +189,7 @@ def build_package(
             log.write(msg + "\n")
             all_lines.append(msg)
             return finish(msg, False)
-        unread = [p for p in tc.problems if "version" in p or "cannot be run" in p]
+        unread = [p for p in tc.problems if getattr(p, "kind", None) is Kind.VERSION]
         if unread or tc.lean_version is None or tc.lake_version is None:
             msg = "toolchain problem: " + ("; ".join(unread) or "could not read the versions of lean and lake") + " — not building"
             log.write(msg + "\n")
@@ -378,43 +379,44 @@ def judge(name: str, expected_fp: str | None, scan: StaticScan, out: BuildOutcom
 
     if out.failure is not None:
         _, static = static_problems(scan, name, expected_fp)
-        return witness(FAILED, out.failure + "; see the log tail", (out.failure, *(f"static scan: {p}" for p in static)))
+        return witness(FAILED, out.failure + "; see the log tail",
+                       (Problem(Kind.STAGE, out.failure), *(Problem(getattr(p, "kind", Kind.STAGE), f"static scan: {p}") for p in static)))
     problems: list[str] = []
     blocker: Blocker | None = None
     if module is not None and module in out.failed_modules:
         blocker = module_blocker((module,), out.first_error(module))
-        problems.append(_diag_problem(errors, rng, file or "?") if errors else f"its module {module} failed to build")
+        problems.append(Problem(Kind.BUILD, _diag_problem(errors, rng, file or "?") if errors else f"its module {module} failed to build"))
     elif module is not None and module in out.blocked:
         chain = out.blocked[module]
         blocker = module_blocker(chain, out.first_error(chain[-1]))
-        problems.append(blocker.reason)
+        problems.append(Problem(Kind.BLOCKED, blocker.reason))
     elif dd is not None:
         problems += axiom_problems(dd.axioms, allowed)
         bad = bad_axioms(dd.axioms, allowed)
         if bad and out.dump is not None:
             blocker = dump_chain(out.dump, name, bad[0])
             if blocker is not None:
-                problems.append(blocker.reason)
+                problems.append(Problem(Kind.BLOCKED, blocker.reason))
         if sorry_warnings and SORRY not in dd.axioms:
-            problems.append("Lean warned `declaration uses 'sorry'` inside this declaration, but sorryAx is not among its axioms")
+            problems.append(Problem(Kind.SORRY, "Lean warned `declaration uses 'sorry'` inside this declaration, but sorryAx is not among its axioms"))
         if dd.kind == "axiom":
-            problems.append("is an axiom, not a proof")
+            problems.append(Problem(Kind.AXIOM, "is an axiom, not a proof"))
     elif out.dump is None or (module is not None and module in out.dump_failed):
         why = out.dump_failed.get(module or "", out.dump_error)
-        problems.append(f"its module {module or '?'} built, but no declaration dump ({why}), so the declaration cannot be checked")
+        problems.append(Problem(Kind.NO_DUMP, f"its module {module or '?'} built, but no declaration dump ({why}), so the declaration cannot be checked"))
     else:
         close = difflib.get_close_matches(name, list(out.dump.decls), 1)
-        problems.append("declaration not found in the compiled package (absent from the declaration dump)" + (f"; did you mean {close[0]}?" if close else ""))
+        problems.append(Problem(Kind.MISSING, "declaration not found in the compiled package (absent from the declaration dump)" + (f"; did you mean {close[0]}?" if close else "")))
     diff = None
     if expected_fp is not None:
         if src is None:
-            problems.append("statement fingerprint cannot be checked: the static scan does not find the declaration in the source")
+            problems.append(Problem(Kind.UNCHECKED, "statement fingerprint cannot be checked: the static scan does not find the declaration in the source"))
         elif src.fingerprint != expected_fp:
-            problems.append(f"statement drift: source fingerprint {src.fingerprint} ≠ ledger {expected_fp}")
+            problems.append(Problem(Kind.DRIFT, f"statement drift: source fingerprint {src.fingerprint} ≠ ledger {expected_fp}"))
             diff = drift_text(name, expected_fp, src, dumped_type)
     if src is not None:
         # escape hatches the axiom audit cannot see (sorry, native_decide, axioms show up in the dump)
-        problems += [f"source contains {h.word} ({h.file}:{h.line})" for h in scan.hatches_in(src) if h.word in ("debug.skipKernelTC", "unsafe")]
+        problems += [Problem(Kind.HATCH, f"source contains {h.word} ({h.file}:{h.line})") for h in scan.hatches_in(src) if h.word in ("debug.skipKernelTC", "unsafe")]
     if problems:
         return witness(FAILED, "; ".join(problems), problems, diff, blocker)
     ax = ", ".join(axioms or ()) or "none"

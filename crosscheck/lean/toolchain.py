@@ -19,6 +19,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from crosscheck.lean.problems import Kind, Problem
+
 ELAN_HINT = "install elan: curl https://elan.lean-lang.org/elan-init.sh -sSf | sh   (then restart the shell)"
 PATH_ENV = "CROSSCHECK_LEAN_PATH"
 
@@ -134,7 +136,7 @@ def discover(lean_dir: str | Path, path: str | None = None, timeout: float = 20.
     if lean:
         lean_v, p = _version(lean, timeout, cwd)
         if p:
-            problems.append(p)
+            problems.append(Problem(Kind.VERSION, p))
     if lake:
         text, code, p = _version_text(lake, timeout, cwd)
         m = re.search(r"Lake version (\d+\.\d+\.\d+[^\s(]*)", text)
@@ -142,9 +144,9 @@ def discover(lean_dir: str | Path, path: str | None = None, timeout: float = 20.
         lake_v = m.group(1) if m else None
         lake_lean_v = ml.group(1) if ml else None
         if p:
-            problems.append(p)
+            problems.append(Problem(Kind.VERSION, p))
         elif code != 0 or not (m or ml):
-            problems.append(f"{lake} --version gave no version (exit {code}): {text.strip()[:200]!r}")
+            problems.append(Problem(Kind.VERSION, f"{lake} --version gave no version (exit {code}): {text.strip()[:200]!r}"))
     if not pinned:
-        problems.append(f"{pin_file} is missing")
+        problems.append(Problem(Kind.PIN, f"{pin_file} is missing"))
     return Toolchain(lake, lean, lean_v, lake_v, pinned, tuple(problems), lake_lean_v, elan)

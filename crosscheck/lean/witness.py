@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from crosscheck.lean.audit import DEFAULT_ALLOWED_AXIOMS, static_chain
+from crosscheck.lean.problems import Kind, Problem
 from crosscheck.lean.static import LeanDecl, StaticScan
 
 VERIFIED, FAILED, NOT_RUN = "verified", "failed", "not run"
@@ -73,23 +74,23 @@ def static_problems(scan: StaticScan, name: str, expected_fp: str | None) -> tup
     decl = scan.find(name)
     problems: list[str] = []
     if not scan.files:
-        problems.append(f"no Lean sources found at {scan.root} (is --lean-dir right?)")
+        problems.append(Problem(Kind.NO_SOURCES, f"no Lean sources found at {scan.root} (is --lean-dir right?)"))
         return None, problems
     if decl is None:
         close = difflib.get_close_matches(name, [d.name for d in scan.decls], 1)
         hint = f" (did you mean {close[0]}?)" if close else ""
-        problems.append(f"declaration not found in lean/{hint}")
+        problems.append(Problem(Kind.MISSING, f"declaration not found in lean/{hint}"))
         return None, problems
     own = scan.hatches_in(decl)
     for h in own:
-        problems.append(f"uses {h.word} ({h.file}:{h.line})")
+        problems.append(Problem(Kind.SORRY if h.word in ("sorry", "admit") else Kind.HATCH, f"uses {h.word} ({h.file}:{h.line})"))
     for h in scan.library_hatches:
         if h not in own:
-            problems.append(f"package contains {h.word} at {h.file}:{h.line} (may be used by this proof)")
+            problems.append(Problem(Kind.HATCH, f"package contains {h.word} at {h.file}:{h.line} (may be used by this proof)"))
     if decl.kind == "axiom":
-        problems.append("is an axiom, not a proof")
+        problems.append(Problem(Kind.AXIOM, "is an axiom, not a proof"))
     if expected_fp is not None and decl.fingerprint != expected_fp:
-        problems.append(f"statement drift: fingerprint {decl.fingerprint} ≠ ledger {expected_fp}")
+        problems.append(Problem(Kind.DRIFT, f"statement drift: fingerprint {decl.fingerprint} ≠ ledger {expected_fp}"))
     return decl, problems
 
 
@@ -100,7 +101,7 @@ def static_witness(scan: StaticScan, name: str, expected_fp: str | None) -> Decl
     if problems:
         chain = static_chain(scan, name)
         if chain is not None:
-            problems.append(chain.reason)
+            problems.append(Problem(Kind.BLOCKED, chain.reason))
         return DeclWitness(name, FAILED, "static scan: " + "; ".join(problems), decl, expected_fp, problems=tuple(problems),
                            blocked_by=chain.chain if chain else (), blocked_reason=chain.reason if chain else "")
     fp_note = "statement unchanged" if expected_fp else "no fingerprint in ledger to compare"
