@@ -104,7 +104,7 @@ def _audit(bp, args: argparse.Namespace) -> int:
                     names[n] = fp
     if not names:
         print("crosscheck: the blueprint names no Lean declarations (no \\lean{…}); nothing to audit")
-    stage = run_lean_stage(lean_dir, names, args.lean, out_dir=None, timeout=args.lean_timeout,
+    stage = run_lean_stage(lean_dir, names, args.lean, timeout=args.lean_timeout,
                            progress=lambda m: print(m, file=sys.stderr, flush=True))
     if stage.scan is not None and not stage.scan.files:
         return _error(f"--lean-dir {lean_dir}: no .lean files found")

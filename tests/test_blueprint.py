@@ -173,7 +173,7 @@ def test_statement_leanok_allows_sorry_but_proof_leanok_does_not(tmp_path):
 
 
 def _stage(decls, ran=True):
-    return LeanStage("auto", ran, "verified — test", decls, None)
+    return LeanStage("auto", ran, "verified — test", decls=decls, scan=None)
 
 
 def test_toolchain_states_map_to_statuses():
@@ -283,8 +283,8 @@ def test_toolchain_without_dump_uses_the_declarations_own_source():
 
     s = scan(FIX / "lean")
     why = "lake build --wfail failed (in Widgets/Basic.lean); nothing is verified while the package does not build"
-    ws = {n: DeclWitness(n, FAILED, why, s.find(n), problems=(why,)) for n in ("Widgets.widget_sorry", "Widgets.sum_widgets")}
-    st = LeanStage("auto", True, "failed — lake build failed", ws, s)
+    ws = {n: DeclWitness(n, FAILED, why, decl=s.find(n), problems=(why,)) for n in ("Widgets.widget_sorry", "Widgets.sum_widgets")}
+    st = LeanStage("auto", True, "failed — lake build failed", decls=ws, scan=s)
     assert stage_status(st, "Widgets.widget_sorry").status == SORRY
     assert stage_status(st, "Widgets.sum_widgets").status == FAILED_S  # failed, and the reason says why
     assert stage_status(st, "Widgets.sum_widgets").detail == why

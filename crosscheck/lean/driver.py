@@ -374,8 +374,9 @@ def judge(name: str, expected_fp: str | None, scan: StaticScan, out: BuildOutcom
     axioms = dd.axioms if dd is not None else None
 
     def witness(state: str, reason: str, problems=(), diff=None, blocker: Blocker | None = None) -> DeclWitness:
-        return DeclWitness(name, state, reason, src, expected_fp, axioms, diff, tuple(problems), ddicts, dumped_type, warnings,
-                           blocker.chain if blocker else (), blocker.reason if blocker else "")
+        return DeclWitness(name, state, reason, decl=src, expected_fingerprint=expected_fp, axioms=axioms, statement_diff=diff,
+                           problems=tuple(problems), diagnostics=ddicts, dumped_type=dumped_type, warnings=warnings,
+                           blocked_by=blocker.chain if blocker else (), blocked_reason=blocker.reason if blocker else "")
 
     if out.failure is not None:
         _, static = static_problems(scan, name, expected_fp)
@@ -456,13 +457,12 @@ def run_driver(
     tc: Toolchain,
     scan: StaticScan,
     *,
-    out_dir: str | Path | None,
     timeout: float,
     progress: Callable[[str], None],
     path: str | None = None,
     allowed_axioms: frozenset[str] | None = None,
 ) -> LeanStage:
-    """The Lean stage with a toolchain present (``out_dir`` is unused: the log goes to a temp file)."""
+    """The Lean stage with a toolchain present (the build log goes to a temporary file, copied into the report)."""
     allowed = allowlist(allowed_axioms)
     out = build_package(lean_dir, tc, timeout=timeout, progress=progress, path=path)
     decls = {n: judge(n, fp, scan, out, allowed) for n, fp in names.items()}
@@ -481,6 +481,6 @@ def run_driver(
     if out.dump_error:
         build["dump"] = out.dump_error
     build["allowed_axioms"] = sorted(allowed)
-    return LeanStage(mode, out.ran, summary_line(out, decls), decls, scan, toolchain=tc.as_dict(), build=build, log_tail=out.log_tail,
+    return LeanStage(mode, out.ran, summary_line(out, decls), decls=decls, scan=scan, toolchain=tc.as_dict(), build=build, log_tail=out.log_tail,
                      modules=_module_states(out) if out.ran and out.failure is None else {}, warning_count=n_warn,
                      allowed_axioms=tuple(sorted(allowed)))

@@ -18,7 +18,6 @@ def run_lean_stage(
     names: Mapping[str, str | None],
     mode: str = "auto",
     *,
-    out_dir: str | Path | None = None,
     timeout: float = 3600.0,
     progress: Callable[[str], None] = lambda _m: None,
     path: str | None = None,
@@ -49,12 +48,12 @@ def run_lean_stage(
         from crosscheck.lean.driver import run_driver  # only when a toolchain exists
 
         try:
-            return run_driver(lean_dir, names, mode, tc, scan, out_dir=out_dir, timeout=timeout, progress=progress, path=path,
+            return run_driver(lean_dir, names, mode, tc, scan, timeout=timeout, progress=progress, path=path,
                               allowed_axioms=allowed)
         except Exception as exc:  # a bug in the driver must not become a traceback: every declaration fails
             why = f"internal error in the Lean driver ({type(exc).__name__}: {exc}); please report it"
-            decls = {n: DeclWitness(n, FAILED, why, scan.find(n), fp) for n, fp in names.items()}
-            return LeanStage(mode, False, f"failed — {why}", decls, scan, toolchain=tc.as_dict(), allowed_axioms=tuple(sorted(allowed)))
+            decls = {n: DeclWitness(n, FAILED, why, decl=scan.find(n), expected_fingerprint=fp) for n, fp in names.items()}
+            return LeanStage(mode, False, f"failed — {why}", decls=decls, scan=scan, toolchain=tc.as_dict(), allowed_axioms=tuple(sorted(allowed)))
     decls = {n: static_witness(scan, n, fp) for n, fp in names.items()}
     toolchain = {} if tc is None else tc.as_dict()
-    return LeanStage(mode, False, why, decls, scan, toolchain=toolchain, allowed_axioms=tuple(sorted(allowed)))
+    return LeanStage(mode, False, why, decls=decls, scan=scan, toolchain=toolchain, allowed_axioms=tuple(sorted(allowed)))

@@ -17,7 +17,7 @@ the sentence saying so; from the static scan the chain is best effort, labelled 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Mapping
 
 from crosscheck.lean.audit import DEFAULT_ALLOWED_AXIOMS, static_chain
@@ -33,6 +33,7 @@ class DeclWitness:
     name: str
     state: str
     reason: str
+    _: KW_ONLY
     decl: LeanDecl | None = None
     expected_fingerprint: str | None = None
     axioms: tuple[str, ...] | None = None
@@ -52,6 +53,7 @@ class LeanStage:
     mode: str
     ran: bool
     summary: str
+    _: KW_ONLY
     decls: Mapping[str, DeclWitness]
     scan: StaticScan | None
     toolchain: Mapping[str, object] = field(default_factory=dict)
@@ -102,12 +104,12 @@ def static_witness(scan: StaticScan, name: str, expected_fp: str | None) -> Decl
         chain = static_chain(scan, name)
         if chain is not None:
             problems.append(Problem(Kind.BLOCKED, chain.reason))
-        return DeclWitness(name, FAILED, "static scan: " + "; ".join(problems), decl, expected_fp, problems=tuple(problems),
+        return DeclWitness(name, FAILED, "static scan: " + "; ".join(problems), decl=decl, expected_fingerprint=expected_fp, problems=tuple(problems),
                            blocked_by=chain.chain if chain else (), blocked_reason=chain.reason if chain else "")
     fp_note = "statement unchanged" if expected_fp else "no fingerprint in ledger to compare"
     where = f"{decl.file}:{decl.line_start}–{decl.line_end}"
     reason = f"static scan only (unverified): present at {where}, no sorry, {fp_note}"
-    return DeclWitness(name, NOT_RUN, reason, decl, expected_fp)
+    return DeclWitness(name, NOT_RUN, reason, decl=decl, expected_fingerprint=expected_fp)
 
 
 def claim_state(witnesses: list[DeclWitness]) -> str:
