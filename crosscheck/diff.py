@@ -18,13 +18,13 @@ Rules:
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from crosscheck.report.results_file import ResultsFileError, read_results
 from crosscheck.report.summary import cell
 from crosscheck.verdict import AGREES, CONFIRMED, CONTRADICTED, ERROR_V, INCONCLUSIVE_V, LEAN_FAILED, NOT_RUN_V, SUPPORTED
 
@@ -92,19 +92,10 @@ def claim_state(c: Mapping[str, Any]) -> ClaimState:
 
 def load_results(path: str | Path) -> dict[str, ClaimState]:
     """The claims of a results.json, by id. Raises :class:`DiffError` with a readable message."""
-    p = Path(path)
-    if p.is_dir():
-        p = p / "results.json"
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DiffError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DiffError(f"{path}: cannot read: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise DiffError(f"{path}: not JSON ({exc})") from None
-    if not isinstance(data, dict) or not str(data.get("schema", "")).startswith("crosscheck-results/"):
-        raise DiffError(f"{path}: not a crosscheck results.json (no 'schema': 'crosscheck-results/…')")
+        data = read_results(path)
+    except ResultsFileError as exc:
+        raise DiffError(str(exc)) from None
     claims = data.get("claims")
     if not isinstance(claims, list) or not all(isinstance(c, dict) and "id" in c and "verdict" in c for c in claims):
         raise DiffError(f"{path}: malformed 'claims' (a list of objects with 'id' and 'verdict' expected)")

@@ -14,6 +14,7 @@ import numpy as np
 from enum import Enum
 
 from crosscheck.expr import Expr
+from crosscheck.report.results_file import SCHEMA
 
 VOLATILE_KEYS = frozenset({"seconds", "generated_at", "log_path", "argv"})  # argv: the command names the output directory
 
@@ -100,7 +101,7 @@ def result_data(result, root: str | Path = ".", lean_href: str = "../lean") -> d
         return [{**check_data(r, reg, root), "run_key": run_key(r)} for r in results]
 
     return {
-        "schema": "crosscheck-results/2",
+        "schema": SCHEMA,
         "title": result.ledger.title,
         "summary": {
             "counts": result.counts(), "exit_code": result.exit_code, "claims": len(result.claims),

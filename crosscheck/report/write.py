@@ -16,6 +16,7 @@ from typing import Iterator
 from crosscheck.report.html import render_html
 from crosscheck.report.junit import junit_xml
 from crosscheck.report.serialize import result_data
+from crosscheck.report.results_file import read_results
 from crosscheck.report.summary import render_summary
 
 
@@ -106,14 +107,7 @@ def rerender(results_path: str | Path, out_dir: str | Path | None = None) -> Pat
     src = Path(results_path)
     if src.is_dir():
         src = src / "results.json"
-    try:
-        data = json.loads(src.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValueError(f"{results_path}: no such file") from None
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{results_path}: not JSON ({exc})") from None
-    if not isinstance(data, dict) or data.get("schema") != "crosscheck-results/2":
-        raise ValueError(f"{results_path}: not a crosscheck results.json of this version (schema crosscheck-results/2)")
+    data = read_results(src, exact_schema=True)
     out = Path(out_dir) if out_dir is not None else src.parent
     if out_dir is not None:
         check_out_dir(out)
