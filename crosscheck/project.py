@@ -5,8 +5,7 @@
     [project]
     name = "My paper"
     lean_dir = "lean"                      # the Lake package, relative to the ledger (default "lean")
-    lean_modules = ["MyPaper.Main"]        # what to dump (default: the Lake library's modules)
-    lean_prefix = "MyPaper"                # or: declarations under this namespace
+    lean_modules = ["MyPaper.Main"]        # what to build and dump, with what they import (default: the whole library)
     checks = ["checks/"]                   # .py files, folders of them, or importable module names
     builtin_checks = true                  # also offer the checks that ship with crosscheck (default)
 
@@ -24,7 +23,7 @@ from typing import Any, Callable
 
 BUILTIN_CHECKS = "crosscheck.checks"  # the checks shipped with crosscheck (importable package exposing CHECKS)
 DEFAULT_ALLOWED_AXIOMS = ("propext", "Classical.choice", "Quot.sound")
-PROJECT_KEYS = {"name", "lean_dir", "lean_modules", "lean_prefix", "checks", "builtin_checks"}
+PROJECT_KEYS = {"name", "lean_dir", "lean_modules", "checks", "builtin_checks"}
 LEAN_KEYS = {"allowed_axioms"}
 
 
@@ -34,7 +33,6 @@ class Project:
     name: str = ""
     lean_dir: Path | None = None
     lean_modules: tuple[str, ...] = ()
-    lean_prefix: str = ""
     checks: tuple[str, ...] = ()
     builtin_checks: bool = True
     allowed_axioms: tuple[str, ...] = DEFAULT_ALLOWED_AXIOMS
@@ -69,16 +67,13 @@ def parse_project(root: Path, raw_project: Any, raw_lean: Any, err: Callable[[st
     lean_dir = proj.get("lean_dir")
     if lean_dir is not None and (not isinstance(lean_dir, str) or not lean_dir.strip()):
         raise err("project.lean_dir", "must be a non-empty string (a path relative to the ledger)")
-    prefix = proj.get("lean_prefix", "")
-    if not isinstance(prefix, str):
-        raise err("project.lean_prefix", "must be a string")
     builtin = proj.get("builtin_checks", True)
     if not isinstance(builtin, bool):
         raise err("project.builtin_checks", "must be true or false")
     axioms = strs(lean, "allowed_axioms", "lean.allowed_axioms") if "allowed_axioms" in lean else DEFAULT_ALLOWED_AXIOMS
     return Project(
         root=root, name=name, lean_dir=(root / lean_dir) if lean_dir else None,
-        lean_modules=strs(proj, "lean_modules", "project.lean_modules"), lean_prefix=prefix,
+        lean_modules=strs(proj, "lean_modules", "project.lean_modules"),
         checks=strs(proj, "checks", "project.checks"), builtin_checks=builtin, allowed_axioms=axioms,
     )
 

@@ -243,7 +243,7 @@ def verify(
     lean_path = Path(lean_dir) if lean_dir is not None else ledger.project.lean_path
     progress("Lean stage …")
     lean = run_lean_stage(lean_path, names, lean_mode, timeout=lean_timeout, progress=progress,
-                          allowed_axioms=ledger.project.allowed_axioms)
+                          allowed_axioms=ledger.project.allowed_axioms, modules=ledger.project.lean_modules)
     progress(f"Lean: {lean.summary}")
     t1 = time.perf_counter()
     progress(f"numerics: {len(tasks)} check run(s) for {len(claims)} claim(s), {jobs} worker(s)")

@@ -107,3 +107,17 @@ def test_init_refuses_a_non_empty_directory(tmp_path):
     r = cli("init", str(tmp_path / "busy"), cwd=tmp_path)
     assert r.returncode == 2 and "never overwrites" in r.stderr
     assert (tmp_path / "busy" / "keep.txt").read_text() == "mine"
+
+
+def test_lean_modules_restrict_the_build_and_an_unknown_module_is_named(project, tmp_path):
+    bin_dir = tmp_path / "bin"
+    decl = S.decl("GeomPaper.double_eq", ("propext",), module="GeomPaper.Basic", type_="∀ (n : Nat), n + n = 2 * n")
+    S.install(bin_dir, {"build": {"modules": {}}, "dump": {"declarations": [decl]}})
+    p = project / "claims.toml"
+    p.write_text(p.read_text().replace('lean_dir = "lean"', 'lean_dir = "lean"\nlean_modules = ["GeomPaper.Basic"]'))
+    r = cli("verify", "--claims", str(p), "--out", str(tmp_path / "rep"), "--jobs", "1", cwd=tmp_path, env={"CROSSCHECK_LEAN_PATH": str(bin_dir)})
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert [c for c in S.calls(bin_dir) if c.startswith("lake build")] == ["lake build GeomPaper.Basic"]
+    p.write_text(p.read_text().replace('["GeomPaper.Basic"]', '["GeomPaper.Nope"]'))
+    r = cli("verify", "--claims", str(p), "--out", str(tmp_path / "rep2"), "--jobs", "1", cwd=tmp_path, env={"CROSSCHECK_LEAN_PATH": str(bin_dir)})
+    assert r.returncode == 1 and "lean_modules names GeomPaper.Nope, which is not a module of the package" in r.stdout + r.stderr

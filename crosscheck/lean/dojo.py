@@ -5,7 +5,7 @@ package, so the package is copied (without ``.lake``) into a temporary git repos
 (lean_dojo ≥ 2.x): ``LeanGitRepo(url_or_local_path, commit)``, ``trace(repo, build_deps=False) ->
 TracedRepo``, ``TracedRepo.get_traced_theorems()``, ``TracedTheorem.theorem.full_name``,
 ``TracedTheorem.get_premise_full_names()``. Output: ``<out>/premises.json``, ``{theorem: [premise, …]}``
-for the theorems of the ``NeuralLandscapes`` namespace.
+for the theorems under the package's library names (the lakefile's ``lean_lib``s).
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from crosscheck.lean.modules import library_names
 from crosscheck.lean.toolchain import ELAN_HINT, discover, search_path
-
-NAMESPACE = "NeuralLandscapes."
 
 
 def _git_snapshot(lean_dir: Path, dst: Path) -> str:
@@ -54,9 +53,10 @@ def trace_premises(lean_dir: Path, out: Path) -> int:
             commit = _git_snapshot(lean_dir, repo_dir)
             traced = trace(LeanGitRepo(str(repo_dir), commit), build_deps=False)
             premises: dict[str, list[str]] = {}
+            prefixes = tuple(f"{lib}." for lib in library_names(lean_dir))
             for t in traced.get_traced_theorems():
                 name = t.theorem.full_name
-                if name.startswith(NAMESPACE):
+                if name.startswith(prefixes):
                     premises[name] = sorted(set(t.get_premise_full_names()))
         except Exception as exc:  # noqa: BLE001 — LeanDojo raises many kinds; report, do not crash
             print(f"crosscheck lean trace: LeanDojo failed ({type(exc).__name__}: {exc})", file=sys.stderr)

@@ -32,7 +32,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
 from crosscheck.lean import process
 from crosscheck.lean.audit import SORRY, Blocker, allowlist, axiom_problems, bad_axioms, dump_chain, module_blocker
@@ -161,8 +161,11 @@ def build_package(
     timeout: float,
     progress: Callable[[str], None] = lambda _m: None,
     path: str | None = None,
+    modules: Sequence[str] = (),
 ) -> BuildOutcome:
-    """Run steps 1–4 and collect what they printed. Never raises for a failing toolchain."""
+    """Run steps 1–4 and collect what they printed. Never raises for a failing toolchain. ``modules``
+    (the ledger's ``[project].lean_modules``) restricts the build and the dump to these modules and the
+    package modules they import; empty means every module of the Lake library."""
     lean_dir = Path(lean_dir).resolve()
     fd, log_path = tempfile.mkstemp(prefix="build-", suffix=".log", dir=_log_dir())
     all_lines: list[str] = []
@@ -171,6 +174,9 @@ def build_package(
     seconds: dict[str, float] = {}
     info["steps"], info["seconds"] = steps, seconds
     graph = module_graph(lean_dir) if lean_dir.is_dir() else ModuleGraph((), ())
+    unknown = [m for m in modules if m not in graph.modules]
+    if modules and not unknown:
+        graph = graph.restricted(modules)
 
     def finish(failure: str | None, ran: bool, build_ok: bool = False, diags=(), failed=(), dump=None, dump_error=None,
                blocked=None, dump_failed=None) -> BuildOutcome:
@@ -192,6 +198,11 @@ def build_package(
         unread = [p for p in tc.problems if getattr(p, "kind", None) is Kind.VERSION]
         if unread or tc.lean_version is None or tc.lake_version is None:
             msg = "toolchain problem: " + ("; ".join(unread) or "could not read the versions of lean and lake") + " — not building"
+            log.write(msg + "\n")
+            all_lines.append(msg)
+            return finish(msg, False)
+        if unknown:
+            msg = f"[project].lean_modules names {', '.join(unknown)}, which {'is' if len(unknown) == 1 else 'are'} not a module of the package in {lean_dir}"
             log.write(msg + "\n")
             all_lines.append(msg)
             return finish(msg, False)
@@ -461,10 +472,11 @@ def run_driver(
     progress: Callable[[str], None],
     path: str | None = None,
     allowed_axioms: frozenset[str] | None = None,
+    modules: Sequence[str] = (),
 ) -> LeanStage:
     """The Lean stage with a toolchain present (the build log goes to a temporary file, copied into the report)."""
     allowed = allowlist(allowed_axioms)
-    out = build_package(lean_dir, tc, timeout=timeout, progress=progress, path=path)
+    out = build_package(lean_dir, tc, timeout=timeout, progress=progress, path=path, modules=modules)
     decls = {n: judge(n, fp, scan, out, allowed) for n, fp in names.items()}
     build = dict(out.info)
     mods = out.graph.modules

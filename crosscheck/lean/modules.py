@@ -51,6 +51,14 @@ class ModuleGraph:
                 todo += self.imports.get(m, ())
         return seen
 
+    def restricted(self, keep: Iterable[str]) -> "ModuleGraph":
+        """The graph of ``keep`` and every package module they import (what must build for them)."""
+        want = set(keep)
+        for m in list(want):
+            want |= self.depends_on(m)
+        mods = tuple(m for m in self.modules if m in want)
+        return ModuleGraph(self.libs, mods, {m: self.imports.get(m, ()) for m in mods})
+
     def blocked(self, failed: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """Every module that imports a failed module (transitively) → its import chain, itself first,
         the failed module last (shortest chain; failed modules themselves are not in the result)."""

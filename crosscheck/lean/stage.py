@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Sequence
 
 from crosscheck.lean import static
 from crosscheck.lean.audit import allowlist
@@ -22,13 +22,15 @@ def run_lean_stage(
     progress: Callable[[str], None] = lambda _m: None,
     path: str | None = None,
     allowed_axioms: Iterable[str] | None = None,
+    modules: Sequence[str] = (),
 ) -> LeanStage:
     """``names`` maps each Lean name in the ledger to its recorded fingerprint (or None).
 
     ``path`` (else ``$CROSSCHECK_LEAN_PATH``) replaces ``$PATH`` when looking for ``lake``/``lean`` and is
     put first on the PATH of every subprocess the driver starts. ``allowed_axioms`` is the axiom audit's
     allowlist (a declaration whose axioms are a subset passes); None means the standard three,
-    {propext, Classical.choice, Quot.sound} (the ledger's ``[lean] allowed_axioms``)."""
+    {propext, Classical.choice, Quot.sound} (the ledger's ``[lean] allowed_axioms``). ``modules`` (the
+    ledger's ``[project].lean_modules``) restricts what is built and dumped; empty: the whole library."""
     if mode not in MODES:
         raise ValueError(f"lean mode: must be one of {MODES}, got {mode!r}")
     allowed = allowlist(allowed_axioms)
@@ -49,7 +51,7 @@ def run_lean_stage(
 
         try:
             return run_driver(lean_dir, names, mode, tc, scan, timeout=timeout, progress=progress, path=path,
-                              allowed_axioms=allowed)
+                              allowed_axioms=allowed, modules=tuple(modules))
         except Exception as exc:  # a bug in the driver must not become a traceback: every declaration fails
             why = f"internal error in the Lean driver ({type(exc).__name__}: {exc}); please report it"
             decls = {n: DeclWitness(n, FAILED, why, decl=scan.find(n), expected_fingerprint=fp) for n, fp in names.items()}
