@@ -19,6 +19,7 @@ MODULES = (
     "crosscheck.checks.paper_toy",
     "crosscheck.checks.paper_width",
     "crosscheck.checks.leaky",
+    "crosscheck.checks.paper_post_crossing",
 )
 
 
