@@ -20,6 +20,7 @@ MODULES = (
     "crosscheck.checks.paper_width",
     "crosscheck.checks.leaky",
     "crosscheck.checks.paper_post_crossing",
+    "crosscheck.checks.paper_appendix",
 )
 
 
