@@ -21,6 +21,7 @@ MODULES = (
     "crosscheck.checks.leaky",
     "crosscheck.checks.paper_post_crossing",
     "crosscheck.checks.paper_appendix",
+    "crosscheck.checks.paper_softplus",
 )
 
 
