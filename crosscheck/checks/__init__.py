@@ -22,6 +22,7 @@ MODULES = (
     "crosscheck.checks.paper_post_crossing",
     "crosscheck.checks.paper_appendix",
     "crosscheck.checks.paper_softplus",
+    "crosscheck.checks.paper_toy_family",
 )
 
 
