@@ -66,7 +66,8 @@ def measure_appendix(ctx: CheckContext) -> Appendix:
         dg = tr.degeneracy
         w, lam, v0, grad_norm = dg.point.u, float(dg.point.lam), dg.point.phi, dg.point.residual_F
         where = f"at our λ* = {lam:.6f} (fold), along the null vector"
-        dl = math.inf if abs(dg.dlam_ds) < 1e-8 else dg.dlambda1_ds / dg.dlam_ds
+        fold = dg.classification is not None and dg.classification.kind == "fold" and dg.turns_back
+        dl = math.inf if fold or abs(dg.dlam_ds) < 1e-8 else dg.dlambda1_ds / dg.dlam_ds
         if not math.isfinite(dl):
             slope_problem = "dλ₁/dλ is unbounded at the fold (dλ/ds = 0): c₂ has no finite slope in λ there"
     else:
@@ -154,7 +155,7 @@ APPENDIX = check(
         "alpha": Param(default=PAPER_ALPHA, gt=0.0, doc="regularisation α > 0"),
         "lam": Param(default=0.721, gt=0.0, le=1.0, doc="λ of the evaluation on the minimum sheet (the paper's λ* by default)"),
         "at_our_lambda_star": Param(default=False, doc="evaluate at our degenerate point instead of at lam"),
-        "fd_step": Param(default=0.02, gt=0.0, lt=1.0, doc="step of the finite-difference witnesses along v₀"),
+        "fd_step": Param(default=0.01, gt=0.0, lt=1.0, doc="step of the finite-difference witnesses along v₀ (Richardson over it and its half)"),
         "witness_rtol": Param(default=1e-3, gt=0.0, lt=1.0, doc="relative agreement required of the witnesses"),
         "a_max": Param(default=0.5, gt=0.0, doc="half-width of the plotted range of a"),
     },

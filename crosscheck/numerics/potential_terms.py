@@ -68,16 +68,21 @@ def terms(model: Model, w, lam: float, u) -> Terms:
 
 
 def potential_fd_coefficients(model: Model, w, lam: float, u, t: float = 0.02) -> tuple[float, float, float]:
-    """Witness for (c₂, c₃, c₄) from loss values only: ``ϕ(±t), ϕ(±2t)`` give the central differences
-    ``c₂ ≈ [16(ϕ(t)+ϕ(−t)) − (ϕ(2t)+ϕ(−2t))]/(24t²)`` (the ``t⁴`` term cancels), ``c₃ ≈ [ϕ(2t) − 2ϕ(t) +
-    2ϕ(−t) − ϕ(−2t)]/(12t³)`` and ``c₄ ≈ [ϕ(2t) − 4ϕ(t) + 6ϕ(0) − 4ϕ(−t) + ϕ(−2t)]/(24t⁴)``, each with
-    truncation O(t²)."""
+    """Witness for (c₂, c₃, c₄) from loss values only: ``ϕ(±h), ϕ(±2h)`` give the central differences
+    ``c₂ ≈ [16(ϕ(h)+ϕ(−h)) − (ϕ(2h)+ϕ(−2h))]/(24h²)`` (the ``h⁴`` term cancels), ``c₃ ≈ [ϕ(2h) − 2ϕ(h) +
+    2ϕ(−h) − ϕ(−2h)]/(12h³)`` and ``c₄ ≈ [ϕ(2h) − 4ϕ(h) + 6ϕ(0) − 4ϕ(−h) + ϕ(−2h)]/(24h⁴)``, each with
+    truncation O(h²); evaluated at h = t and h = t/2 and Richardson-combined ((4·D(t/2) − D(t))/3, truncation
+    O(t⁴)). Rounding ~ eps·|L|/t⁴."""
     from crosscheck.numerics.model import loss
 
     W, U = point(model, w), point(model, u, "u")
     L0 = loss(model, W, lam)
-    f = {k: loss(model, W + k * t * U, lam) - L0 for k in (-2, -1, 1, 2)}
-    c2 = (16 * (f[1] + f[-1]) - (f[2] + f[-2])) / (24 * t * t)
-    c3 = (f[2] - 2 * f[1] + 2 * f[-1] - f[-2]) / (12 * t**3)
-    c4 = (f[2] - 4 * f[1] - 4 * f[-1] + f[-2]) / (24 * t**4)
-    return float(c2), float(c3), float(c4)
+
+    def stencils(h: float) -> np.ndarray:
+        f = {k: loss(model, W + k * h * U, lam) - L0 for k in (-2, -1, 1, 2)}
+        return np.array([(16 * (f[1] + f[-1]) - (f[2] + f[-2])) / (24 * h * h),
+                         (f[2] - 2 * f[1] + 2 * f[-1] - f[-2]) / (12 * h**3),
+                         (f[2] - 4 * f[1] - 4 * f[-1] + f[-2]) / (24 * h**4)])
+
+    c = (4 * stencils(t / 2) - stencils(t)) / 3
+    return float(c[0]), float(c[1]), float(c[2])
