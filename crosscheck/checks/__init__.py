@@ -19,6 +19,10 @@ MODULES = (
     "crosscheck.checks.paper_toy",
     "crosscheck.checks.paper_width",
     "crosscheck.checks.leaky",
+    "crosscheck.checks.paper_post_crossing",
+    "crosscheck.checks.paper_appendix",
+    "crosscheck.checks.paper_softplus",
+    "crosscheck.checks.paper_toy_family",
 )
 
 
