@@ -97,6 +97,34 @@ def combine(lean_state: str | None, numerics: Status | None, rows: Sequence[Quan
     return NOT_RUN_V
 
 
+def _short(text: str, n: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def reason(verdict: Verdict, results: Sequence[CheckResult], lean: Sequence[object] = ()) -> str:
+    """The first concrete reason behind a non-green verdict: the failing check and what disagreed, the
+    failed declaration and why, the reason a check could not decide, or the crash."""
+    if verdict == CONTRADICTED:
+        for r in results:
+            if r.status == Status.FAIL:
+                bad = [f"{q.quantity} ({q.failed} of {q.compared} disagree)" for q in r.counts if q.failed]
+                return _short(f"{r.check_id}: " + ("; ".join(bad) or r.summary))
+    if verdict == LEAN_FAILED:
+        for w in lean:
+            if getattr(w, "state", None) == FAILED:
+                return _short(f"{w.name}: {w.reason}")
+    if verdict == INCONCLUSIVE_V:
+        for r in results:
+            if r.status != Status.PASS:
+                return _short(f"{r.check_id}: " + ("; ".join(r.reasons) or r.summary))
+    if verdict == ERROR_V:
+        for r in results:
+            if r.status == Status.ERROR:
+                return _short(f"{r.check_id}: {r.summary}")
+    return ""
+
+
 def describe(verdict: Verdict, lean_state: str | None, rows: Sequence[QuantityCoverage] = ()) -> str:
     """One line for a reader: what the verdict rests on."""
     if verdict == SUPPORTED and lean_state == VERIFIED:

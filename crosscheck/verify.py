@@ -29,7 +29,7 @@ from crosscheck.engine.spec import CheckContext, Expectation
 from crosscheck.lean.problems import Kind, kinds
 from crosscheck.lean.stage import run_lean_stage
 from crosscheck.lean.witness import DeclWitness, LeanStage, claim_state, statement_diff
-from crosscheck.verdict import BAD_VERDICTS, QuantityCoverage, combine, coverage, describe, numerics_state
+from crosscheck.verdict import BAD_VERDICTS, QuantityCoverage, combine, coverage, describe, numerics_state, reason
 
 DEFAULT_SEED = 20240607
 
@@ -258,7 +258,9 @@ def verify(
         nstate = numerics_state(evidence, controls)
         rows = coverage(c.expect, {w.name: w.state for w in wit}, [*evidence, *controls])
         v = combine(lstate, nstate, rows)
-        verdicts.append(ClaimVerdict(claim=c, verdict=v, explanation=describe(v, lstate, rows), lean_state=lstate, numerics=nstate,
+        why = reason(v, [*evidence, *controls], wit)
+        explanation = why or describe(v, lstate, rows)
+        verdicts.append(ClaimVerdict(claim=c, verdict=v, explanation=explanation, lean_state=lstate, numerics=nstate,
                                      lean=tuple(wit), evidence=tuple(evidence), controls=tuple(controls), coverage=rows))
     t2 = time.perf_counter()
     failing = [f"claim {v.claim.id}: {v.verdict} — " + (f"the ledger records {v.recorded!r}; it changed" if v.recorded else v.explanation)
