@@ -22,6 +22,7 @@ Each (m, α) is an independent job, :func:`phase_point`, a plain top-level funct
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -153,6 +154,7 @@ class PhasePoint:
     max_grad: float
     converged: bool
     note: str
+    seconds: float  # CPU time of this job (process time)
 
 
 def phase_point(job: tuple[int, float, float]) -> PhasePoint:
@@ -161,13 +163,15 @@ def phase_point(job: tuple[int, float, float]) -> PhasePoint:
     from crosscheck.numerics.paper_data import paper_homotopy
 
     m, alpha, step = int(job[0]), float(job[1]), float(job[2])
+    t0 = time.process_time()
     hp = paper_homotopy(m, alpha)
     with single_blas_thread():
         sc = scan_branch(hp, 1.0, step)
         if not sc.converged:
             sc = scan_by_arclength(hp)
         lp = lambda1_prime_at_zero(hp)
-    return PhasePoint(alpha, m, sc.lambda_star, sc.kind, sc.kernel_dim, lp, sc.min_lambda1, sc.max_grad, sc.converged, sc.note)
+    return PhasePoint(alpha, m, sc.lambda_star, sc.kind, sc.kernel_dim, lp, sc.min_lambda1, sc.max_grad, sc.converged, sc.note,
+                      time.process_time() - t0)
 
 
 def lambda1_prime_at_zero(hp: Homotopy) -> float:
