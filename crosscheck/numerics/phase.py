@@ -80,17 +80,7 @@ def scan_branch(hp: Homotopy, lam_max: float = 1.0, step: float = 0.1, min_step:
             he = min(he, max(0.7 * dist, min_step))
         lam_new = lam_max if he == lam_max - lam else lam + he
         pred = w + (lam_new - lam) * dw
-        x, ok, iters, last = pred.copy(), False, 0, np.inf
-        for iters in range(max_newton + 1):
-            g = hm.grad(hp, x, lam_new)
-            gn = float(np.linalg.norm(g))
-            if gn <= tol:
-                ok = True
-                break
-            if iters == max_newton or (iters >= 2 and gn > 0.5 * last):
-                break
-            last = gn
-            x = x - np.linalg.solve(hm.hessian(hp, x, lam_new), g)
+        x, ok, gn, iters = _newton(hp, pred, lam_new, tol, max_newton, H)
         accept = ok and float(np.linalg.norm(x - pred)) <= 0.5 * he * (1.0 + float(np.linalg.norm(dw)))
         if accept:
             Hn = hm.hessian(hp, x, lam_new)
@@ -111,6 +101,34 @@ def scan_branch(hp: Homotopy, lam_max: float = 1.0, step: float = 0.1, min_step:
             continue
         return _locate(hp, system, w, lam, H, dw, min_step, tol, grad_max, best, points)
     return Scan(hp.m, hp.alpha, None, "", 0, None, best[0], best[1], lam, grad_max, points, grad_max <= tol, "")
+
+
+def _newton(hp: Homotopy, x: np.ndarray, lam: float, tol: float, max_newton: int, H0: np.ndarray) -> tuple[np.ndarray, bool, float, int]:
+    """Chord iterations at fixed λ from x with ``H0`` (the Hessian at the previous branch point), the Hessian
+    refreshed at the current iterate whenever a step fails to reduce ‖∇L‖ tenfold: mostly no new Hessian per
+    λ-step (the gradient is O(N·n), the Hessian O(N·n²)). Fails after ``max_newton`` refreshes or when even a
+    fresh Newton step does not halve ‖∇L‖. Returns (x, converged to ‖∇L‖₂ ≤ tol, ‖∇L‖₂, refreshes)."""
+    lu = scipy.linalg.lu_factor(H0, check_finite=False)
+    refreshes, fresh, last = 0, False, np.inf
+    for _ in range(4 * max_newton):
+        g = hm.grad(hp, x, lam)
+        gn = float(np.linalg.norm(g))
+        if gn <= tol:
+            return x, True, gn, refreshes
+        if not np.isfinite(gn):
+            break
+        if gn > 0.1 * last and not fresh:  # the chord step contracts poorly: a fresh Hessian
+            if refreshes >= max_newton:
+                break
+            lu = scipy.linalg.lu_factor(hm.hessian(hp, x, lam), check_finite=False)
+            refreshes, fresh = refreshes + 1, True
+        elif gn > 0.5 * last:  # even a fresh Newton step does not halve the residual
+            break
+        else:
+            fresh = False
+        last = gn
+        x = x - scipy.linalg.lu_solve(lu, g, check_finite=False)
+    return x, False, gn, refreshes
 
 
 def _locate(hp, system, w, lam, H, dw, min_step, tol, grad_max, best, points) -> Scan:
