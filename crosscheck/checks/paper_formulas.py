@@ -57,6 +57,7 @@ class FormulaCheck:
     K: float
     K_approx_degenerate: float
     K_approx_solver: float
+    claimed_formula22: float | None  # the claim's value of (22), for the figure only
 
 
 def measure_formulas(ctx: CheckContext) -> FormulaCheck:
@@ -93,6 +94,7 @@ def measure_formulas(ctx: CheckContext) -> FormulaCheck:
         m, alpha, dict(fm.values), fm.max_row_norm, fm.solver_in_eigenspace, fm.samples, float(fd.extrapolated),
         tuple(map(float, fd.quotients)), float(np.abs(exact - fdp).max() / np.abs(exact).max()), float(p["witness_rtol"]),
         tuple(widths), by_width, K, Kd, Ks,
+        pc.paper(ctx, "formula22_degenerate", m=m, alpha=alpha) if ctx.has("formula22_degenerate") else pc.paper(ctx, "formula22_solver", m=m, alpha=alpha),
     )
 
 
@@ -142,12 +144,13 @@ def present_formulas(r: FormulaCheck) -> Presentation:
     })
     ms = [float(m) for m in r.widths]
     plots = (
-        Plot(name="formula-spread", title=f"Each formula over the α-eigenspace (m = {r.m}): range, solver eigenvector, degenerate value",
+        Plot(name="formula-spread", title=f"The formulas over the α-eigenspace (m = {r.m})",
              xlabel="formula (1 = (18), 2 = (22), 3 = fourth moment, 4 = exact ∂_λH)", ylabel="value",
              series=(Series("range over unit vectors of E (min)", (1.0, 2.0, 3.0, 4.0), tuple(vals[k].degenerate for k in ALL_FORMULAS), "markers"),
                      Series("range over unit vectors of E (max)", (1.0, 2.0, 3.0, 4.0), tuple(vals[k].largest for k in ALL_FORMULAS), "markers"),
                      Series("solver's eigenvector", (1.0, 2.0, 3.0, 4.0), tuple(vals[k].solver_eigenvector for k in ALL_FORMULAS), "markers")),
-             hlines=((exact, f"exact λ₁'(0) = {exact:.4g}"),)),
+             hlines=((exact, f"exact λ₁'(0) = {exact:.4g}"),) + (((r.claimed_formula22, f"paper: (22) = {r.claimed_formula22:g}"),) if r.claimed_formula22 is not None else ()),
+             caption="The lowest marker of each formula is its degenerate value; every unit vector of the α-eigenspace gives a value between the two range markers."),
         Plot(name="formula-widths", title="λ₁'(0) against width: exact and the printed formulas (degenerate sense)", xlabel="m", ylabel="value", logx=True,
              series=(Series("exact λ₁'(0)", ms, tuple(r.by_width[m]["exact"] for m in r.widths), "line+markers"),
                      Series("(22), degenerate", ms, tuple(r.by_width[m]["formula22_degenerate"] for m in r.widths), "line+markers"),

@@ -455,6 +455,8 @@ class Fits:
     ratios: Mapping[int, Mapping[str, Any] | None]
     min_width: int
     paper_step: float
+    claimed_fit: tuple[float, float] | None = None  # the claim's (a, b), for the figure only
+    claimed_exponent: float | None = None
 
 
 def measure_fits(ctx: CheckContext) -> Fits:
@@ -495,7 +497,10 @@ def measure_fits(ctx: CheckContext) -> Fits:
         lam = tr.min_lambda1_at if tr.lambda_star is None else tr.lambda_star - step
         st = pc.state_at(m, alpha, tr, lam)
         ratios[m] = None if st is None else {**st, "where": "minimum of λ₁ (no zero)" if tr.lambda_star is None else f"λ* − {step:g}"}
-    return Fits(alpha, tuple(widths), tuple(tw), primes, stars, tuple(bad), a, b, exponent, ratios, int(p["min_width_first_order"]), step)
+    claimed = ((pc.paper(ctx, "fit_intercept", alpha=alpha), pc.paper(ctx, "fit_coefficient", alpha=alpha))
+               if ctx.has("fit_intercept") and ctx.has("fit_coefficient") else None)
+    return Fits(alpha, tuple(widths), tuple(tw), primes, stars, tuple(bad), a, b, exponent, ratios, int(p["min_width_first_order"]), step,
+                claimed, pc.paper(ctx, "loglog_exponent", alpha=alpha))
 
 
 def judge_fits(r: Fits, rec: Recorder) -> None:
@@ -538,13 +543,20 @@ def present_fits(r: Fits) -> Presentation:
     series = [Series("λ* (ours)", tuple(float(m) for m in have), tuple(r.stars[m] for m in have), "markers", "ours")]
     if r.a is not None:
         series.append(Series(f"fit {r.a:.3g} − {r.b:.3g}/m", tuple(mm.tolist()), tuple((r.a - r.b / mm).tolist()), "line"))
+    if r.claimed_fit is not None:
+        ca, cb = r.claimed_fit
+        series.append(Series(f"claimed {ca:g} − {cb:g}/m", tuple(mm.tolist()), tuple((ca - cb / mm).tolist()), "line", "paper"))
     ws = np.array(r.widths, dtype=float)
     c = float(np.exp(np.mean(np.log([abs(r.primes[m]) for m in r.widths]) - r.exponent * np.log(ws))))
+    slope_series = [Series("|λ₁'(0)|", tuple(ws.tolist()), tuple(abs(r.primes[m]) for m in r.widths), "markers", "ours"),
+                    Series(f"fit ∝ m^{r.exponent:.3f}", tuple(ws.tolist()), tuple((c * ws**r.exponent).tolist()), "line")]
+    if r.claimed_exponent is not None:
+        c2 = float(np.exp(np.mean(np.log([abs(r.primes[m]) for m in r.widths]) - r.claimed_exponent * np.log(ws))))
+        slope_series.append(Series(f"claimed ∝ m^{r.claimed_exponent:g}", tuple(ws.tolist()), tuple((c2 * ws**r.claimed_exponent).tolist()), "line", "paper"))
     plots = (
         Plot(name="lambda-star-fit", title=f"λ* against m (α = {r.alpha:g})", xlabel="m", ylabel="λ*", series=tuple(series)),
         Plot(name="slope-loglog", title="|λ₁'(0)| against m (log–log)", xlabel="m", ylabel="|λ₁'(0)|", logx=True, logy=True,
-             series=(Series("|λ₁'(0)|", tuple(ws.tolist()), tuple(abs(r.primes[m]) for m in r.widths), "markers", "ours"),
-                     Series(f"fit ∝ m^{r.exponent:.3f}", tuple(ws.tolist()), tuple((c * ws**r.exponent).tolist()), "line"))),
+             series=tuple(slope_series)),
     )
     measured = {
         "fit_intercept": r.a, "fit_coefficient": r.b, "loglog_exponent": r.exponent,
