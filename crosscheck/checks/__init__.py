@@ -18,6 +18,8 @@ MODULES = (
     "crosscheck.checks.paper",
     "crosscheck.checks.paper_toy",
     "crosscheck.checks.paper_width",
+    "crosscheck.checks.paper_formulas",
+    "crosscheck.checks.paper_phase",
     "crosscheck.checks.leaky",
     "crosscheck.checks.paper_post_crossing",
     "crosscheck.checks.paper_appendix",

@@ -38,7 +38,9 @@ def render_png(plot: Mapping[str, Any], dpi: int = 90) -> bytes:
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     if plot.get("kind") == "heatmap":
-        im = ax.imshow(plot["z"], aspect="auto", origin="lower", cmap="viridis")
+        # float() turns the serialised "nan" of an empty cell back into NaN, which imshow leaves blank
+        z = [[float(v) if v is not None else float("nan") for v in row] for row in plot["z"]]
+        im = ax.imshow(z, aspect="auto", origin="lower", cmap="viridis")
         fig.colorbar(im, ax=ax)
         for axis, ticks in (("x", plot.get("xticks") or ()), ("y", plot.get("yticks") or ())):
             if ticks:
