@@ -348,7 +348,8 @@ theorem bilinear_hessian_eigenvalue_eq_mul {v : Fin m → ℝ} {S : Matrix (Fin 
   have hPu : (v ⬝ᵥ v) • (S *ᵥ contractLin v z) = c • contractLin v z := by
     first
       | exact (contractLin_bilinearHessian_mulVec v S z).symm.trans
-          ((congrArg (fun w => contractLin v w) hHz).trans (contractLin_smul v c z))
+          ((congrArg (fun w : Fin m × Fin d → ℝ => contractLin v w) hHz).trans
+            (contractLin_smul v c z))
       | (rw [← contractLin_bilinearHessian_mulVec, hHz]
          exact contractLin_smul v c z)
   have hu0 : contractLin v z ≠ 0 := by
