@@ -20,6 +20,8 @@ defaultTargets = ["MyPaper"]
 
 [leanOptions]
 autoImplicit = false
+# the example proof keeps `first | … | …` fallbacks; their unused branches are not worth a warning
+weak.linter.unreachableTactic = false
 
 [[require]]
 name = "mathlib"
@@ -46,11 +48,21 @@ open Finset
 
 /-- **Claim `odd-sums`.** The sum of the first `n` odd numbers is `n ^ 2`. -/
 theorem sum_range_odd (n : ℕ) : ∑ i ∈ range n, (2 * i + 1) = n ^ 2 := by
+  -- each `first` tries the usual proof, then fallbacks (`done` makes a branch that leaves
+  -- a goal open fail, so that the next one is tried)
   induction n with
-  | zero => simp
+  | zero =>
+    first
+      | (simp; done)
+      | rfl
+      | decide
   | succ n ih =>
-    rw [sum_range_succ, ih]
-    ring
+    -- split off the last term, use `ih`, then `n ^ 2 + (2 * n + 1) = (n + 1) ^ 2`
+    first
+      | (rw [sum_range_succ, ih]; ring)
+      | (rw [Finset.sum_range_succ, ih]; ring)
+      | (simp only [sum_range_succ, ih]; ring)
+      | (rw [sum_range_succ, ih]; linarith)
 
 end MyPaper
 '''

@@ -62,13 +62,21 @@ def parseArgs (acc : Args) : List String → Except String Args
         the output file goes after --out)"
     else parseArgs { acc with modules := acc.modules.push s.toName } rest
 
+/-- Whether `s` is `pre` followed by one or more decimal digits, as in `match_1`, `eq_2` or
+`proof_3`. A user declaration such as `eq_of_foo` is not of this form. -/
+def isNumbered (pre s : String) : Bool :=
+  s.startsWith pre && s.length > pre.length && (s.toList.drop pre.length).all Char.isDigit
+
 /-- Compiler-generated auxiliaries that are never reported: internal names (a component starting
-with `_`), auxiliary recursors, `noConfusion`, matchers, equation lemmas and abstracted proofs. -/
+with `_`), auxiliary recursors, `noConfusion`, matchers (`f.match_1`), equation lemmas (`f.eq_1`,
+`f.eq_def`, `f.eq_unfold`) and abstracted proofs (`f.proof_1`). Only the exact generated forms
+are matched, so that a user theorem named e.g. `eq_of_foo` or `proof_sketch` is still reported. -/
 def isAuxiliary (env : Environment) (n : Name) : Bool :=
   n.isInternal || isAuxRecursor env n || isNoConfusion env n ||
     (match n with
       | .str _ s =>
-        s.startsWith "match_" || s.startsWith "eq_" || s.startsWith "proof_" || s == "eq_def"
+        isNumbered "match_" s || isNumbered "eq_" s || isNumbered "proof_" s ||
+          s == "eq_def" || s == "eq_unfold"
       | _ => true)
 
 /-- Whether a constant is in the scope of the dump: declared in one of the imported `modules`

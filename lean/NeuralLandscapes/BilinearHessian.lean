@@ -298,10 +298,13 @@ theorem bilinear_hessian_hasEigenvalue {v : Fin m → ℝ} {S : Matrix (Fin d) (
 /-- The contraction commutes with scalars: `P (c • z) = c • P z`. -/
 theorem contractLin_smul (v : Fin m → ℝ) (c : ℝ) (z : Fin m × Fin d → ℝ) :
     contractLin v (c • z) = c • contractLin v z := by
-  funext k
-  simp only [contractLin_apply, Pi.smul_apply, smul_eq_mul, Finset.mul_sum]
-  -- the goal is now `∑ j, v j * (c * z (j, k)) = ∑ j, c * (v j * z (j, k))`
-  exact Finset.sum_congr rfl fun j _ => by ring
+  -- `contractLin v` is a linear map, so this is `map_smul`; the fallback computes entrywise
+  first
+    | exact map_smul (contractLin v) c z
+    | (funext k
+       simp only [contractLin_apply, Pi.smul_apply, smul_eq_mul, Finset.mul_sum]
+       -- the goal is now `∑ j, v j * (c * z (j, k)) = ∑ j, c * (v j * z (j, k))`
+       exact Finset.sum_congr rfl fun j _ => by ring)
 
 /-- Contracting `((v vᵀ) ⊗ S) z` gives `P (((v vᵀ) ⊗ S) z) = (v ⬝ᵥ v) • S (P z)`. -/
 theorem contractLin_bilinearHessian_mulVec (v : Fin m → ℝ) (S : Matrix (Fin d) (Fin d) ℝ)
@@ -340,23 +343,31 @@ theorem bilinear_hessian_eigenvalue_eq_mul {v : Fin m → ℝ} {S : Matrix (Fin 
     have hi := congrFun hw i
     simp only [Pi.smul_apply, smul_eq_mul, Pi.zero_apply] at hi
     exact (mul_eq_zero.mp hi).resolve_left hc
+  -- `P (H z) = (v ⬝ᵥ v) • S (P z)` and `P (H z) = P (c • z) = c • P z`; chained as terms, so
+  -- that the `•` instances of the different statements are matched up to defeq
   have hPu : (v ⬝ᵥ v) • (S *ᵥ contractLin v z) = c • contractLin v z := by
-    rw [← contractLin_bilinearHessian_mulVec, hHz]
-    exact contractLin_smul v c z
+    first
+      | exact (contractLin_bilinearHessian_mulVec v S z).symm.trans
+          ((congrArg (fun w : Fin m × Fin d → ℝ => contractLin v w) hHz).trans
+            (contractLin_smul v c z))
+      | (rw [← contractLin_bilinearHessian_mulVec, hHz]
+         exact contractLin_smul v c z)
   have hu0 : contractLin v z ≠ 0 := by
     intro h0
-    apply hz0
-    apply hcancel
-    rw [← hHz]
-    funext p
-    obtain ⟨j, k⟩ := p
-    rw [bilinearHessian_mulVec_apply, h0, Matrix.mulVec_zero]
-    simp only [Pi.zero_apply, mul_zero]
+    have hH0 : bilinearHessian v S *ᵥ z = 0 := by
+      funext p
+      obtain ⟨j, k⟩ := p
+      rw [bilinearHessian_mulVec_apply, h0, Matrix.mulVec_zero]
+      simp only [Pi.zero_apply, mul_zero]
+    exact hz0 (hcancel z (hHz.symm.trans hH0))
   have hvv : v ⬝ᵥ v ≠ 0 := by
     intro h0
-    apply hu0
-    apply hcancel
-    rw [← hPu, h0, zero_smul]
+    have h1 : (v ⬝ᵥ v) • (S *ᵥ contractLin v z) = 0 := by
+      first
+        | (rw [h0]; exact zero_smul ℝ _)
+        | rw [h0, zero_smul]
+        | simp only [h0, zero_smul]
+    exact hu0 (hcancel (contractLin v z) (hPu.symm.trans h1))
   refine ⟨c / (v ⬝ᵥ v), contractLin v z, hu0, ?_, ?_⟩
   · funext k
     have hk := congrFun hPu k

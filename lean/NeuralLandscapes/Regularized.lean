@@ -201,8 +201,11 @@ theorem regularized_eigenvalue_ge {v : Fin m → ℝ} {S : Matrix (Fin d) (Fin d
   have hq := dotProduct_bilinearHessian_mulVec_nonneg v hS z
   by_contra hlt
   have hpos : 0 < (α - μ) * (z ⬝ᵥ z) := mul_pos (sub_pos.mpr (not_le.mp hlt)) hn
-  -- `h : q + α n = μ n`, `hq : 0 ≤ q`, `hpos : 0 < (α - μ) n`
-  linarith
+  -- `h : q + α n = μ n`, `hq : 0 ≤ q`, `hpos : 0 < (α - μ) n`; `linarith` multiplies out the
+  -- products and treats `α * n`, `μ * n` as atoms
+  first
+    | linarith
+    | nlinarith [h, hq, hpos, hn]
 
 /-- **Theorem 7.6(i), only the flat directions have curvature `α`.** If `S` is positive
 definite, every eigenvector `z` of `(v vᵀ) ⊗ S + α I` that is not in the kernel of
@@ -221,7 +224,9 @@ theorem regularized_eigenvalue_gt {v : Fin m → ℝ} {S : Matrix (Fin d) (Fin d
   by_contra hle
   have hnn : 0 ≤ (α - μ) * (z ⬝ᵥ z) := mul_nonneg (sub_nonneg.mpr (not_lt.mp hle)) hn.le
   -- `h : q + α n = μ n`, `hq : 0 < q`, `hnn : 0 ≤ (α - μ) n`
-  linarith
+  first
+    | linarith
+    | nlinarith [h, hq, hnn, hn]
 
 /-- **Theorem 7.6(i), the other eigenvalues `‖v‖² λ_k(Σ) + α`.** If `v ≠ 0` and `u ≠ 0` is an
 eigenvector of `S` for `μ` (`S u = μ u`), then `(v ⬝ᵥ v) * μ + α = ‖v‖² μ + α` is an eigenvalue
