@@ -1,5 +1,7 @@
 import NeuralLandscapes.BilinearHessian
+import NeuralLandscapes.Spectrum
 import NeuralLandscapes.Regularized
+import NeuralLandscapes.RegularizedSpectrum
 import NeuralLandscapes.LossHessian
 
 /-!
