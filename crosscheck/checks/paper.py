@@ -218,7 +218,7 @@ def judge_eigenvalue_derivative(r: Derivative, rec: Recorder) -> None:
 def present_eigenvalue_derivative(r: Derivative) -> Presentation:
     a = r.alpha
     series = [
-        Series("λ₁ on the branch", r.branch_lam, r.branch_lambda1, "line+markers"),
+        Series("λ₁ on the branch", r.branch_lam, r.branch_lambda1, "line+markers", role="ours"),
         Series("α + λ₁'(0)·λ (degenerate perturbation)", (0.0, 0.3), (a, a + 0.3 * r.lambda1_prime)),
         Series("α + (qᵀḢq)·λ, one arbitrary eigenvector", (0.0, 0.3), (a, a + 0.3 * r.naive_single_vector)),
     ]
@@ -234,7 +234,7 @@ def present_eigenvalue_derivative(r: Derivative) -> Presentation:
     }
     if r.formula22 is not None:
         measured["relative_difference_to_formula22"] = abs(r.lambda1_prime - r.formula22) / abs(r.formula22)
-        series.append(Series("α + (paper formula (22))·λ", (0.0, 0.3), (a, a + 0.3 * r.formula22)))
+        series.append(Series("α + (paper formula (22))·λ", (0.0, 0.3), (a, a + 0.3 * r.formula22), role="paper"))
     wit = abs(r.fd_extrapolated - r.lambda1_prime)
     return Presentation(
         note=(f"λ₁'(0) = {r.lambda1_prime:.6g} (finite differences {r.fd_extrapolated:.6g}; "

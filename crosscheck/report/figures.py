@@ -21,7 +21,7 @@ ROLE_STYLE = {
 ROLE_WORDS = {"paper": "the paper's value", "ours": "ours", "replay": "the paper's method, replayed"}
 # series without a role: colours and dash patterns that no role uses, so a role is never mistaken
 CYCLE = ("#E69F00", "#CC79A7", "#56B4E9", "#000000", "#7F7F7F", "#8C510A")
-DASHES = ("-", "-.", (0, (5, 1.5)), (0, (1, 1.2)), (0, (6, 2, 1, 2, 1, 2)), (0, (3, 3)))
+DASHES = ("-", "-.", (0, (5, 1.5)), (0, (1, 1.2)), (0, (6, 2, 1, 2, 1, 2)), (0, (3, 3)), (0, (8, 3)))
 MARKERS = ("o", "D", "v", "P", "X", "*")
 MARK_COLOURS = ("#000000", "#7F7F7F", "#CC79A7", "#8C510A")
 MAX_TICKS = 12
@@ -53,13 +53,15 @@ def _series_styles(series: list[Mapping[str, Any]]) -> list[tuple[str, Any, str,
     then distinct colours *and* dash patterns for the rest, widest first so no line hides another."""
     out, used, free = [], set(), 0
     n = len(series)
+    taken = {ROLE_STYLE[s["role"]][1] for s in series if s.get("role") in ROLE_STYLE}
+    dashes = [d for d in DASHES if d not in taken]
     for i, s in enumerate(series):
         role = s.get("role") or ""
         if role in ROLE_STYLE and role not in used:
             used.add(role)
             colour, ls, marker = ROLE_STYLE[role]
         else:
-            colour, ls, marker = CYCLE[free % len(CYCLE)], DASHES[free % len(DASHES)], MARKERS[free % len(MARKERS)]
+            colour, ls, marker = CYCLE[free % len(CYCLE)], dashes[free % len(dashes)], MARKERS[free % len(MARKERS)]
             free += 1
         out.append((colour, ls, marker, 2.6 - 1.2 * i / max(n - 1, 1)))
     return out
@@ -101,6 +103,9 @@ def render_png(plot: Mapping[str, Any], dpi: int = DPI) -> bytes:
             ax.set_yscale("log")
         elif plot.get("symlogy"):
             ax.set_yscale("symlog", linthresh=1e-6)
+        for axis, is_log in ((ax.xaxis, plot.get("logx")), (ax.yaxis, plot.get("logy"))):
+            if is_log:
+                _plain_log_ticks(axis)
         if not plot.get("logx"):
             ax.xaxis.set_major_locator(MaxNLocator(nbins=7))
         if not (plot.get("logy") or plot.get("symlogy")):
@@ -130,6 +135,18 @@ def render_png(plot: Mapping[str, Any], dpi: int = DPI) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()
+
+
+def _plain_log_ticks(axis: Any) -> None:
+    """A log axis spanning less than three decades gets ticks at 1, 2, 5 × 10ᵏ written as plain numbers
+    (not ``3×10⁰``, and no unlabelled minor-tick clutter); wider axes keep matplotlib's powers of ten."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    lo, hi = sorted(axis.get_view_interval())
+    if lo > 0 and hi / lo < 1e3:
+        axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        axis.set_minor_formatter(NullFormatter())
 
 
 def _scalar_axes(plot: Mapping[str, Any]) -> bool:

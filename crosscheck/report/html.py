@@ -53,28 +53,46 @@ def number(x: Any) -> str:
     return str(x)
 
 
-def show(v: Any, depth: int = 0) -> Markup:
-    """Any measured value as readable HTML: scalars formatted, lists folded, dicts as definition lists,
-    lists of records as small tables."""
+def unit_of(key: str) -> str:
+    """The unit a measured value's name implies (``…seconds…`` → s, ``…_bytes`` → B, ``…_mib`` → MiB); ''
+    for dimensionless numbers."""
+    k = str(key).lower()
+    if "seconds" in k:
+        return "s"
+    if k.endswith("_mib"):
+        return "MiB"
+    if k.endswith("_bytes"):
+        return "B"
+    return ""
+
+
+def show(v: Any, key: str = "", depth: int = 0) -> Markup:
+    """Any measured value as readable HTML: scalars formatted (with the unit ``key`` implies), lists folded
+    ("… N more"), dicts as definition lists, lists of records as small tables."""
+    unit = unit_of(key)
     if v is None or v == "" or v == [] or v == {}:
         return Markup("—")
     if isinstance(v, (bool, int, float)) or (isinstance(v, str) and v in ("nan", "inf", "-inf")):
-        return Markup(escape(number(v)))
+        text = number(v)
+        return Markup(escape(f"{text} {unit}" if unit and not isinstance(v, bool) else text))
     if isinstance(v, str):
         return Markup(escape(v))
     if isinstance(v, dict):
-        items = "".join(f"<dt>{escape(k.replace('_', ' '))}</dt><dd>{show(x, depth + 1)}</dd>" for k, x in v.items())
+        by = re.search(r"_by_([A-Za-z]+)$", str(key))  # lambda_star_by_m: {"3": …} reads "m = 3"
+        items = "".join(
+            f"<dt>{escape((f'{by.group(1)} = ' if by else '') + str(k).replace('_', ' '))}</dt><dd>{show(x, str(k) if unit_of(str(k)) else key, depth + 1)}</dd>" for k, x in v.items()
+        )
         return Markup(f'<dl class="val">{items}</dl>')
     if isinstance(v, list):
         if v and all(isinstance(x, dict) for x in v):
             cols: list[str] = []
             for row in v:
                 cols += [k for k in row if k not in cols]
-            head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in cols)
-            rows = "".join("<tr>" + "".join(f"<td>{show(r.get(c), depth + 1)}</td>" for c in cols) + "</tr>" for r in v[:FOLD])
+            head = "".join(f"<th>{escape(str(c).replace('_', ' '))}{f' ({unit_of(c)})' if unit_of(c) else ''}</th>" for c in cols)
+            rows = "".join("<tr>" + "".join(f"<td>{show(r.get(c), '', depth + 1)}</td>" for c in cols) + "</tr>" for r in v[:FOLD])
             more = f'<tr><td colspan="{len(cols)}" class="muted">… {len(v) - FOLD} more (all in results.json)</td></tr>' if len(v) > FOLD else ""
             return Markup(f'<table class="kv inner"><tr>{head}</tr>{rows}{more}</table>')
-        shown = Markup(", ").join(show(x, depth + 1) for x in v[:FOLD])
+        shown = Markup(", ").join(show(x, key, depth + 1) for x in v[:FOLD])
         more = f" … {len(v) - FOLD} more" if len(v) > FOLD else ""
         return shown + more
     return Markup(escape(str(v)))
