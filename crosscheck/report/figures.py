@@ -92,7 +92,8 @@ def render_png(plot: Mapping[str, Any], dpi: int = DPI) -> bytes:
             if style == "step":
                 ax.step(x, y, where="post", label=s["label"], color=colour, ls=ls, lw=lw)
             elif style == "markers":
-                ax.plot(x, y, ls="none", marker=marker, markersize=5, label=s["label"], color=colour)
+                size = 5.0 if len(x) <= 60 else 3.0 if len(x) <= 400 else 1.8  # dense scans stay readable
+                ax.plot(x, y, ls="none", marker=marker, markersize=size, label=s["label"], color=colour, markeredgewidth=0)
             elif style == "line+markers":
                 ax.plot(x, y, ls=ls, lw=lw, marker=marker, markersize=4, label=s["label"], color=colour)
             else:
@@ -128,13 +129,17 @@ def render_png(plot: Mapping[str, Any], dpi: int = DPI) -> bytes:
         ax.ticklabel_format(axis="both", style="sci", scilimits=(-3, 4), useOffset=False, useMathText=True)
     handles, labels = ax.get_legend_handles_labels()
     if handles:
-        ax.legend(fontsize=8.5, loc="best", framealpha=0.9)
+        ax.legend(fontsize=8.5, loc="best", framealpha=0.9, markerscale=max(1.0, 4.0 / min(_marker_sizes(ax), default=4.0)))
     ax.grid(alpha=0.3)
     fig.tight_layout()
     _unoverlap_xticks(fig, ax)
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()
+
+
+def _marker_sizes(ax: Any) -> list[float]:
+    return [ln.get_markersize() for ln in ax.get_lines() if ln.get_marker() not in (None, "None", "", " ")]
 
 
 def _plain_log_ticks(axis: Any) -> None:
