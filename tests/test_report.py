@@ -265,3 +265,15 @@ def test_crowded_ticks_do_not_overlap():
     ticks = [f"synthetic m={m} d=8 cond=1e+03" for m in range(10)]
     s = drawn({"kind": "heatmap", "title": "H", "xlabel": "case", "ylabel": "k", "z": [[float(i + j) for i in range(10)] for j in range(3)], "xticks": ticks})
     assert s["flat_overlaps"] > 0 and s["rotations"] == {30.0}
+
+
+def test_nested_values_and_names_stay_escaped():
+    """Keys, values and names from checks are data: wrapping and unit hints never let markup through."""
+    from crosscheck.report.html import show, wrap_name
+
+    html = str(show({HOSTILE: [{HOSTILE: HOSTILE, "seconds": 2}], "x_by_m": {HOSTILE: [HOSTILE]}}))
+    assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
+    assert "&amp;lt;" not in html  # escaped once, not twice
+    assert "<th>seconds (s)</th>" in html and "<td>2</td>" in html  # the unit once, in the column head
+    name = str(wrap_name("NeuralLandscapes.a_b<c>"))
+    assert name == "NeuralLandscapes.<wbr>a_<wbr>b&lt;c&gt;"
