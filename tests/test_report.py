@@ -277,3 +277,14 @@ def test_nested_values_and_names_stay_escaped():
     assert "<th>seconds (s)</th>" in html and "<td>2</td>" in html  # the unit once, in the column head
     name = str(wrap_name("NeuralLandscapes.a_b<c>"))
     assert name == "NeuralLandscapes.<wbr>a_<wbr>b&lt;c&gt;"
+
+
+def test_paper_plots_mark_the_papers_values_and_ours(tmp_path, root):
+    """Where a figure shows the paper's value next to ours, the series say so (role), so the page draws
+    them in their fixed, distinct styles."""
+    out = tmp_path / "r"
+    main(["verify", "--claims", str(root / "claims.toml"), "--lean-dir", str(tmp_path / "nolean"), "--out", str(out), "--quiet", "--quick",
+          "--only", "paper-width-scaling"])
+    data = json.loads((out / "results.json").read_text())
+    roles = {s.get("role") for c in data["claims"] for r in c["checks"] for p in r.get("plots", []) for s in p.get("series", [])}
+    assert {"paper", "ours"} <= roles
