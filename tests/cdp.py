@@ -13,8 +13,10 @@ import shutil
 import subprocess
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 FLAGS = [
     "--headless",
@@ -115,12 +117,50 @@ class _Pipe:
         os.close(self.r)
 
 
-def inspect_page(exe: str, url: str, expression: str, width: int = 1280, height: int = 2400) -> PageReport:
-    """Open ``url``, wait for load, evaluate ``expression`` (returned by value), screenshot, and collect
-    console errors, uncaught exceptions and every network request the page made."""
+class Page:
+    """One loaded page in headless Chromium: evaluate expressions, take screenshots (of the viewport, a
+    clip, or the whole page), then read what the console and the network saw."""
+
+    def __init__(self, pipe: _Pipe, session: str) -> None:
+        self.pipe, self.session = pipe, session
+
+    def evaluate(self, expression: str) -> object:
+        res = self.pipe.send("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=self.session)
+        if "exceptionDetails" in res:
+            raise RuntimeError(json.dumps(res["exceptionDetails"])[:500])
+        return res.get("result", {}).get("value")
+
+    def screenshot(self, clip: dict | None = None, full_page: bool = False) -> bytes:
+        """PNG of the viewport; of ``clip`` ({x, y, width, height} in page pixels); or of the whole page."""
+        params: dict = {"format": "png"}
+        if full_page and clip is None:
+            size = self.evaluate("({w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight})")
+            clip = {"x": 0, "y": 0, "width": size["w"], "height": size["h"]}
+        if clip is not None:
+            params["clip"] = {**clip, "scale": 1}
+            params["captureBeyondViewport"] = True
+        return base64.b64decode(self.pipe.send("Page.captureScreenshot", params, session=self.session)["data"])
+
+    def report(self) -> PageReport:
+        rep = PageReport()
+        for e in self.pipe.events:
+            method, params = e.get("method"), e.get("params", {})
+            if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+                rep.console_errors.append(json.dumps(params.get("args", []))[:300])
+            elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
+                rep.console_errors.append(params["entry"].get("text", "")[:300])
+            elif method == "Runtime.exceptionThrown":
+                rep.exceptions.append(json.dumps(params.get("exceptionDetails", {}))[:300])
+            elif method == "Network.requestWillBeSent":
+                rep.requests.append(params.get("request", {}).get("url", "")[:200])
+        return rep
+
+
+@contextmanager
+def open_page(exe: str, url: str, width: int = 1280, height: int = 2400) -> Iterator[Page]:
+    """Open ``url`` in a ``width`` × ``height`` viewport and wait for the load event."""
     profile = tempfile.mkdtemp(prefix="cdp-profile-")
     pipe = _Pipe(exe, profile)
-    rep = PageReport()
     try:
         target = pipe.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = pipe.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
@@ -132,23 +172,20 @@ def inspect_page(exe: str, url: str, expression: str, width: int = 1280, height:
         while not any(e.get("method") == "Page.loadEventFired" for e in pipe.events):
             pipe.events.append(pipe._read(deadline))
         time.sleep(0.3)
-        res = pipe.send("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session)
-        rep.value = res.get("result", {}).get("value")
-        shot = pipe.send("Page.captureScreenshot", {"format": "png"}, session=session)
-        rep.screenshot = base64.b64decode(shot["data"])
-        for e in pipe.events:
-            method, params = e.get("method"), e.get("params", {})
-            if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
-                rep.console_errors.append(json.dumps(params.get("args", []))[:300])
-            elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
-                rep.console_errors.append(params["entry"].get("text", "")[:300])
-            elif method == "Runtime.exceptionThrown":
-                rep.exceptions.append(json.dumps(params.get("exceptionDetails", {}))[:300])
-            elif method == "Network.requestWillBeSent":
-                rep.requests.append(params.get("request", {}).get("url", "")[:200])
+        yield Page(pipe, session)
     finally:
         pipe.close()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def inspect_page(exe: str, url: str, expression: str, width: int = 1280, height: int = 2400) -> PageReport:
+    """Open ``url``, wait for load, evaluate ``expression`` (returned by value), screenshot the viewport, and
+    collect console errors, uncaught exceptions and every network request the page made."""
+    with open_page(exe, url, width, height) as page:
+        value = page.evaluate(expression)
+        shot = page.screenshot()
+        rep = page.report()
+    rep.value, rep.screenshot = value, shot
     return rep
 
 

@@ -168,3 +168,123 @@ def test_out_replaces_an_earlier_report_and_keeps_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert (out.stat().st_mode & 0o777) == (0o777 & ~umask)
+
+
+def test_rerender_from_saved_results_is_identical(tmp_path):
+    """The page depends on results.json alone: ``crosscheck report results.json --out DIR`` writes the
+    very page ``verify`` wrote."""
+    out = tmp_path / "r"
+    _verify(tmp_path, _ledger(tmp_path), out)
+    again = tmp_path / "again"
+    assert main(["report", str(out / "results.json"), "--out", str(again)]) == 0
+    assert (again / "index.html").read_bytes() == (out / "index.html").read_bytes()
+    assert (again / "summary.md").read_bytes() == (out / "summary.md").read_bytes()
+
+
+def test_measured_values_read_as_words_tables_and_units():
+    from crosscheck.report.html import show
+
+    nested = {
+        "cases": [{"case": f"m={m}", "kernel_dim": m, "ok": True, "gap": 1e-14 * m, "note": None} for m in range(20)],
+        "seconds_by_m": {"3": 0.25, "5": 1.0},
+        "flags": [True, False],
+        "empty": [],
+        "nothing": None,
+        "words": ["a<b", "c"],
+    }
+    html = str(show(nested))
+    assert "<table" in html and "… 8 more" in html  # 20 records fold after 12
+    assert "m = 3" in html and "0.25 s" in html and ">1 s<" in html
+    assert "yes, no" in html and "a&lt;b, c" in html
+    for bad in ("None", "True", "False", "[]", "{'", "&amp;lt;"):
+        assert bad not in html, bad
+    assert str(show(list(range(30)))).endswith("… 18 more")
+
+
+def test_style_sheet_is_inlined_verbatim(tmp_path):
+    """Escaping the CSS would turn its quoted font names into entities and drop whole rules."""
+    from crosscheck.report.html import _stylesheet
+
+    out = tmp_path / "r"
+    _verify(tmp_path, _ledger(tmp_path), out)
+    html = (out / "index.html").read_text(encoding="utf-8")
+    css = str(_stylesheet())
+    assert '"Liberation Sans"' in css and css in html
+    style = html[html.index("<style>"): html.index("</style>")]
+    assert "&#34;" not in style and "&gt;" not in style
+
+
+def test_figures_keep_roles_apart_and_describe_themselves():
+    from crosscheck.report.figures import ROLE_STYLE, _series_styles, alt_text, as_table, drawable, mark_role, render_png
+
+    series = [{"label": "ours", "x": [0, 1], "y": [0, 1], "role": "ours"}, {"label": "paper", "x": [0, 1], "y": [1, 0], "role": "paper"},
+              {"label": "replayed", "x": [0, 1], "y": [0.5, 0.5], "role": "replay"}, {"label": "a", "x": [0, 1], "y": [1, 1]},
+              {"label": "b", "x": [0, 1], "y": [2, 2]}]
+    styles = _series_styles(series)
+    assert [s[:2] for s in styles[:3]] == [ROLE_STYLE[r][:2] for r in ("ours", "paper", "replay")]
+    assert len({s[0] for s in styles}) == len(styles) and len({str(s[1]) for s in styles}) == len(styles)
+    assert (mark_role("paper λ* = 0.721"), mark_role("ours λ* = 0.75"), mark_role("paper's method replayed: 0.73"), mark_role("0")) == ("paper", "ours", "replay", "")
+    plot = {"title": "T", "xlabel": "λ", "ylabel": "μ", "series": series, "vlines": [[0.5, "paper λ* = 0.5"]], "hlines": []}
+    assert render_png(plot)[:8] == b"\x89PNG\r\n\x1a\n"
+    alt = alt_text(plot)
+    assert alt.startswith("T: μ against λ") and "the paper's value" in alt and "paper λ* = 0.5" in alt
+    one = {"title": "one", "xlabel": "a", "ylabel": "b", "series": [{"label": "s", "x": [0.1], "y": [2.0]}]}
+    assert not drawable(one) and as_table(one) == [("s", "0.1", "2")]
+    assert alt_text({"series": []}).strip()
+
+
+def test_crowded_ticks_do_not_overlap():
+    """Tick labels never overlap once drawn: a narrow, long-numbered axis (the reduced potential's
+    a ∈ [−0.001, 0.001]) gets a few short labels and a common power of ten; labels that would still
+    collide (long category names under a heat map) are turned."""
+    import crosscheck.report.figures as fg
+
+    def drawn(plot):
+        seen = {}
+        real = fg._unoverlap_xticks
+
+        def spy(fig, ax):
+            fig.canvas.draw()
+            r = fig.canvas.get_renderer()
+            boxes = sorted((t.get_window_extent(r) for t in ax.get_xticklabels() if t.get_visible() and t.get_text()), key=lambda b: b.x0)
+            seen["flat_overlaps"] = sum(a.x1 > b.x0 for a, b in zip(boxes, boxes[1:]))
+            seen["n"] = len(boxes)
+            real(fig, ax)
+            seen["rotations"] = {t.get_rotation() for t in ax.get_xticklabels()}
+
+        fg._unoverlap_xticks = spy
+        try:
+            fg.render_png(plot)
+        finally:
+            fg._unoverlap_xticks = real
+        return seen
+
+    a = [-0.001 + 0.002 * i / 40 for i in range(41)]
+    s = drawn({"title": "Reduced potential", "xlabel": "a", "ylabel": "ψ", "series": [{"label": "ψ", "x": a, "y": [x**3 for x in a]}]})
+    assert s["n"] >= 3 and s["flat_overlaps"] == 0 and s["rotations"] == {0.0}
+    ticks = [f"synthetic m={m} d=8 cond=1e+03" for m in range(10)]
+    s = drawn({"kind": "heatmap", "title": "H", "xlabel": "case", "ylabel": "k", "z": [[float(i + j) for i in range(10)] for j in range(3)], "xticks": ticks})
+    assert s["flat_overlaps"] > 0 and s["rotations"] == {30.0}
+
+
+def test_nested_values_and_names_stay_escaped():
+    """Keys, values and names from checks are data: wrapping and unit hints never let markup through."""
+    from crosscheck.report.html import show, wrap_name
+
+    html = str(show({HOSTILE: [{HOSTILE: HOSTILE, "seconds": 2}], "x_by_m": {HOSTILE: [HOSTILE]}}))
+    assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
+    assert "&amp;lt;" not in html  # escaped once, not twice
+    assert "<th>seconds (s)</th>" in html and "<td>2</td>" in html  # the unit once, in the column head
+    name = str(wrap_name("NeuralLandscapes.a_b<c>"))
+    assert name == "NeuralLandscapes.<wbr>a_<wbr>b&lt;c&gt;"
+
+
+def test_paper_plots_mark_the_papers_values_and_ours(tmp_path, root):
+    """Where a figure shows the paper's value next to ours, the series say so (role), so the page draws
+    them in their fixed, distinct styles."""
+    out = tmp_path / "r"
+    main(["verify", "--claims", str(root / "claims.toml"), "--lean-dir", str(tmp_path / "nolean"), "--out", str(out), "--quiet", "--quick",
+          "--only", "paper-width-scaling"])
+    data = json.loads((out / "results.json").read_text())
+    roles = {s.get("role") for c in data["claims"] for r in c["checks"] for p in r.get("plots", []) for s in p.get("series", [])}
+    assert {"paper", "ours"} <= roles

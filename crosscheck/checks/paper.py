@@ -208,7 +208,7 @@ def judge_eigenvalue_derivative(r: Derivative, rec: Recorder) -> None:
 def present_eigenvalue_derivative(r: Derivative) -> Presentation:
     a = r.alpha
     series = [
-        Series("λ₁ on the branch", r.branch_lam, r.branch_lambda1, "line+markers"),
+        Series("λ₁ on the branch", r.branch_lam, r.branch_lambda1, "line+markers", role="ours"),
         Series("α + λ₁'(0)·λ (degenerate perturbation)", (0.0, 0.3), (a, a + 0.3 * r.lambda1_prime)),
         Series("α + (qᵀḢq)·λ, one arbitrary eigenvector", (0.0, 0.3), (a, a + 0.3 * r.naive_single_vector)),
     ]

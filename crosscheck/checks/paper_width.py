@@ -194,17 +194,17 @@ def present_width_scaling(r: Scaling) -> Presentation:
     mm = np.linspace(min(widths), max(widths), 200)
     plots = (
         Plot(name="lambda1-prime-vs-m", title="λ₁'(0) against width, with the fit K/m + K₂/m²", xlabel="m", ylabel="λ₁'(0)", logx=True,
-             series=(Series("λ₁'(0) (degenerate perturbation)", tuple(map(float, widths)), tuple(primes[m] for m in widths), "markers"),
+             series=(Series("λ₁'(0) (degenerate perturbation)", tuple(map(float, widths)), tuple(primes[m] for m in widths), "markers", role="ours"),
                      Series(f"K/m + K₂/m², K = {K:.4g}, K₂ = {K2:.4g}", tuple(mm.tolist()), tuple((K / mm + K2 / mm**2).tolist())))),
         Plot(name="lambda-star-vs-m", title="Where λ₁ of the branch reaches zero, against width", xlabel="m", ylabel="λ*", hlines=((1.0, "λ = 1"),),
-             series=(Series("λ* (extended system)", tuple(float(m) for m in interior), tuple(star[m] for m in interior), "markers"),
+             series=(Series("λ* (extended system)", tuple(float(m) for m in interior), tuple(star[m] for m in interior), "markers", role="ours"),
                      Series("α/|λ₁'(0)| per width", tuple(map(float, widths)), tuple(alpha / abs(primes[m]) for m in widths), "line+markers"),
                      Series(f"αm/|K| = {law:.4g}·m", tuple(mm.tolist()), tuple((law * mm).tolist()))),
              caption="Widths without a marker have no zero of λ₁ on the branch in (0, 1]."),
     )
     if r.claimed_stars:
         lp = plots[1]
-        plots = (plots[0], replace(lp, series=lp.series + (Series("claimed λ*", tuple(float(m) for m, _ in r.claimed_stars), tuple(v for _, v in r.claimed_stars), "markers"),)))
+        plots = (plots[0], replace(lp, series=lp.series + (Series("claimed λ*", tuple(float(m) for m, _ in r.claimed_stars), tuple(v for _, v in r.claimed_stars), "markers", role="paper"),)))
     zeros = ", ".join(map(str, interior)) if interior else "none of the widths"
     return Presentation(
         note=f"K = {K:.5g}, K₂ = {K2:.4g}; λ₁ has a zero in (0, 1] at m = {zeros}",
@@ -318,12 +318,12 @@ def present_alpha_line(r: Line) -> Presentation:
         "note": "the paper's Appendix B.5 is not available to us; the slope is compared with the width law α/|K| of item 5 instead",
     }
     mm = np.linspace(0, max(widths), 100)
-    series = [Series("λ* (ours)", tuple(float(m) for m in have), tuple(star[m] for m in have), "markers"),
+    series = [Series("λ* (ours)", tuple(float(m) for m in have), tuple(star[m] for m in have), "markers", role="ours"),
               Series(f"width law α m/|K|, slope {alpha / abs(r.K_ref):.3g}", tuple(mm.tolist()), tuple((alpha / abs(r.K_ref) * mm).tolist()))]
     if have:
         series.append(Series(f"fit through 0, slope {r.slope:.3g}", tuple(mm.tolist()), tuple((r.slope * mm).tolist())))
     if r.claimed_slope is not None:
-        series.append(Series(f"claimed slope {r.claimed_slope:g}", tuple(mm.tolist()), tuple((r.claimed_slope * mm).tolist())))
+        series.append(Series(f"claimed slope {r.claimed_slope:g}", tuple(mm.tolist()), tuple((r.claimed_slope * mm).tolist()), role="paper"))
     plot = Plot(name="alpha-0.01-line", title=f"λ* against m at α = {alpha}", xlabel="m", ylabel="λ*", series=tuple(series), hlines=((1.0, "λ = 1"),))
     fit = (f"slope {r.slope:.4g}, R² {r.r2:.4g}" if len(have) >= 2
            else (f"slope λ*/m = {r.slope:.4g} from one point, R² undefined" if have else "no line"))

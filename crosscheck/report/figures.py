@@ -18,9 +18,27 @@ ROLE_STYLE = {
     "ours": ("#0072B2", "-", "o"),
     "replay": ("#009E73", ":", "^"),
 }
-CYCLE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-MARK_COLOURS = ("#D55E00", "#009E73", "#CC79A7", "#000000")
+ROLE_WORDS = {"paper": "the paper's value", "ours": "ours", "replay": "the paper's method, replayed"}
+# series without a role: colours and dash patterns that no role uses, so a role is never mistaken
+CYCLE = ("#E69F00", "#CC79A7", "#56B4E9", "#000000", "#7F7F7F", "#8C510A")
+DASHES = ("-", "-.", (0, (5, 1.5)), (0, (1, 1.2)), (0, (6, 2, 1, 2, 1, 2)), (0, (3, 3)), (0, (8, 3)))
+MARKERS = ("o", "D", "v", "P", "X", "*")
+MARK_COLOURS = ("#000000", "#7F7F7F", "#CC79A7", "#8C510A")
 MAX_TICKS = 12
+FIG_WIDTH_PX, FIG_HEIGHT_PX, DPI = 720, 430, 100
+
+
+def mark_role(label: str) -> str:
+    """The role of a vertical/horizontal mark, read from its label's first words: "paper's method …" or
+    "replay …" → replay, "paper …"/"claimed …" → paper, "ours …"/"our …" → ours; otherwise none."""
+    low = label.strip().lower()
+    if low.startswith(("paper's method", "paper’s method", "replay")):
+        return "replay"
+    if low.startswith(("paper", "claimed")):
+        return "paper"
+    if low.startswith(("ours", "our ")):
+        return "ours"
+    return ""
 
 
 def drawable(plot: Mapping[str, Any]) -> bool:
@@ -30,11 +48,31 @@ def drawable(plot: Mapping[str, Any]) -> bool:
     return sum(len(s.get("x", ())) for s in plot.get("series", ())) >= 2
 
 
-def render_png(plot: Mapping[str, Any], dpi: int = 90) -> bytes:
+def _series_styles(series: list[Mapping[str, Any]]) -> list[tuple[str, Any, str, float]]:
+    """(colour, line style, marker, line width) per series: a role's fixed style for its first series,
+    then distinct colours *and* dash patterns for the rest, widest first so no line hides another."""
+    out, used, free = [], set(), 0
+    n = len(series)
+    taken = {ROLE_STYLE[s["role"]][1] for s in series if s.get("role") in ROLE_STYLE}
+    dashes = [d for d in DASHES if d not in taken]
+    for i, s in enumerate(series):
+        role = s.get("role") or ""
+        if role in ROLE_STYLE and role not in used:
+            used.add(role)
+            colour, ls, marker = ROLE_STYLE[role]
+        else:
+            colour, ls, marker = CYCLE[free % len(CYCLE)], dashes[free % len(dashes)], MARKERS[free % len(MARKERS)]
+            free += 1
+        out.append((colour, ls, marker, 2.6 - 1.2 * i / max(n - 1, 1)))
+    return out
+
+
+def render_png(plot: Mapping[str, Any], dpi: int = DPI) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
-    fig = Figure(figsize=(6.6, 4.0), dpi=dpi)
+    fig = Figure(figsize=(FIG_WIDTH_PX / dpi, FIG_HEIGHT_PX / dpi), dpi=dpi)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     if plot.get("kind") == "heatmap":
@@ -44,47 +82,95 @@ def render_png(plot: Mapping[str, Any], dpi: int = 90) -> bytes:
         fig.colorbar(im, ax=ax)
         for axis, ticks in (("x", plot.get("xticks") or ()), ("y", plot.get("yticks") or ())):
             if ticks:
-                step = max(1, len(ticks) // MAX_TICKS)
+                step = max(1, -(-len(ticks) // MAX_TICKS))
                 pos = list(range(0, len(ticks), step))
                 (ax.set_xticks if axis == "x" else ax.set_yticks)(pos, [ticks[i] for i in pos])
     else:
-        for i, s in enumerate(plot.get("series", ())):
-            colour, ls, marker = ROLE_STYLE.get(s.get("role") or "", (CYCLE[i % len(CYCLE)], "-", "o"))
+        series = list(plot.get("series", ()))
+        for s, (colour, ls, marker, lw) in zip(series, _series_styles(series)):
             style = s.get("style", "line")
             x = [float(v) for v in s["x"]]
             y = [float(v) for v in s["y"]]
             if style == "step":
-                ax.step(x, y, where="post", label=s["label"], color=colour, ls=ls)
+                ax.step(x, y, where="post", label=s["label"], color=colour, ls=ls, lw=lw)
             elif style == "markers":
-                ax.plot(x, y, ls="none", marker=marker, markersize=4, label=s["label"], color=colour)
+                size = 5.0 if len(x) <= 60 else 3.0 if len(x) <= 400 else 1.8  # dense scans stay readable
+                ax.plot(x, y, ls="none", marker=marker, markersize=size, label=s["label"], color=colour, markeredgewidth=0)
             elif style == "line+markers":
-                ax.plot(x, y, ls=ls, marker=marker, markersize=4, label=s["label"], color=colour)
+                ax.plot(x, y, ls=ls, lw=lw, marker=marker, markersize=4, label=s["label"], color=colour)
             else:
-                ax.plot(x, y, ls=ls, label=s["label"], color=colour)
+                ax.plot(x, y, ls=ls, lw=lw, label=s["label"], color=colour)
         if plot.get("logx"):
             ax.set_xscale("log")
         if plot.get("logy"):
             ax.set_yscale("log")
         elif plot.get("symlogy"):
             ax.set_yscale("symlog", linthresh=1e-6)
-    for i, (x, label) in enumerate(plot.get("vlines", ())):
-        ax.axvline(float(x), color=MARK_COLOURS[i % 4], ls="--", lw=1.2, label=label)
-    for i, (y, label) in enumerate(plot.get("hlines", ())):
-        ax.axhline(float(y), color=MARK_COLOURS[(i + 2) % 4], ls=":", lw=1.2, label=label)
-    ax.set_title(plot.get("title", ""), fontsize=10)
-    ax.set_xlabel(plot.get("xlabel", ""))
-    ax.set_ylabel(plot.get("ylabel", ""))
-    ax.tick_params(labelsize=8)
-    for lab in ax.get_xticklabels():
-        lab.set_rotation(0 if len(ax.get_xticklabels()) <= 8 else 30)
+        for axis, is_log in ((ax.xaxis, plot.get("logx")), (ax.yaxis, plot.get("logy"))):
+            if is_log:
+                _plain_log_ticks(axis)
+        if not plot.get("logx"):
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=7))
+        if not (plot.get("logy") or plot.get("symlogy")):
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=8))
+    free = 0
+    for kind, marks in (("v", plot.get("vlines", ())), ("h", plot.get("hlines", ()))):
+        for pos, label in marks:
+            role = mark_role(label)
+            if role:
+                colour, ls, _ = ROLE_STYLE[role]
+            else:
+                colour, ls = MARK_COLOURS[free % len(MARK_COLOURS)], (":" if kind == "h" else (0, (4, 2, 1, 2)))
+                free += 1
+            (ax.axvline if kind == "v" else ax.axhline)(float(pos), color=colour, ls=ls, lw=1.3, label=label)
+    ax.set_title(plot.get("title", ""), fontsize=11, wrap=True)
+    ax.set_xlabel(plot.get("xlabel", ""), fontsize=10)
+    ax.set_ylabel(plot.get("ylabel", ""), fontsize=10)
+    ax.tick_params(labelsize=9)
+    if _scalar_axes(plot):
+        ax.ticklabel_format(axis="both", style="sci", scilimits=(-3, 4), useOffset=False, useMathText=True)
     handles, labels = ax.get_legend_handles_labels()
     if handles:
-        ax.legend(fontsize=8, loc="best", framealpha=0.85)
+        ax.legend(fontsize=8.5, loc="best", framealpha=0.9, markerscale=max(1.0, 4.0 / min(_marker_sizes(ax), default=4.0)))
     ax.grid(alpha=0.3)
     fig.tight_layout()
+    _unoverlap_xticks(fig, ax)
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()
+
+
+def _marker_sizes(ax: Any) -> list[float]:
+    return [ln.get_markersize() for ln in ax.get_lines() if ln.get_marker() not in (None, "None", "", " ")]
+
+
+def _plain_log_ticks(axis: Any) -> None:
+    """A log axis spanning less than three decades gets ticks at 1, 2, 5 × 10ᵏ written as plain numbers
+    (not ``3×10⁰``, and no unlabelled minor-tick clutter); wider axes keep matplotlib's powers of ten."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    lo, hi = sorted(axis.get_view_interval())
+    if lo > 0 and hi / lo < 1e3:
+        axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        axis.set_minor_formatter(NullFormatter())
+
+
+def _scalar_axes(plot: Mapping[str, Any]) -> bool:
+    return plot.get("kind") != "heatmap" and not (plot.get("logx") or plot.get("logy") or plot.get("symlogy"))
+
+
+def _unoverlap_xticks(fig: Any, ax: Any) -> None:
+    """Rotate the x tick labels if any two of them overlap once drawn (then lay out again)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
+    boxes.sort(key=lambda b: b.x0)
+    if any(a.x1 + 2 > b.x0 for a, b in zip(boxes, boxes[1:])):
+        for t in ax.get_xticklabels():
+            t.set_rotation(30)
+            t.set_horizontalalignment("right")
+        fig.tight_layout()
 
 
 def data_uri(plot: Mapping[str, Any]) -> str:
@@ -93,8 +179,11 @@ def data_uri(plot: Mapping[str, Any]) -> str:
 
 def alt_text(plot: Mapping[str, Any]) -> str:
     """What the figure shows, in words, for screen readers and broken images."""
-    series = ", ".join(s["label"] for s in plot.get("series", ()))
-    return f"{plot.get('title', 'figure')}: {plot.get('ylabel', '')} against {plot.get('xlabel', '')}" + (f" ({series})" if series else "")
+    parts = [s["label"] + (f" ({ROLE_WORDS[s['role']]})" if s.get("role") in ROLE_WORDS else "") for s in plot.get("series", ())]
+    parts += [label for _, label in (*plot.get("vlines", ()), *plot.get("hlines", ()))]
+    what = f"{plot.get('ylabel', '')} against {plot.get('xlabel', '')}" if plot.get("kind") != "heatmap" else "heat map"
+    text = f"{plot.get('title') or 'figure'}: {what}" + (f"; shows {', '.join(parts)}" if parts else "")
+    return text.strip() or "figure"
 
 
 def as_table(plot: Mapping[str, Any]) -> list[tuple[str, str, str]]:
