@@ -18,20 +18,21 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no headless Chromium (
 WIDTHS = (900, 1400)
 
 # Evaluated once every <details> is open. Overflow is measured on element boxes and on text runs (a
-# long unbreakable word can stick out of a box that itself fits), outside <pre> blocks, which scroll.
+# long unbreakable word can stick out of a box that itself fits), outside <pre> blocks and wide nested
+# tables, which scroll inside a box that itself must fit.
 PROBE = """(() => {
   document.querySelectorAll('details').forEach(d => d.open = true);
   const de = document.documentElement, cw = de.clientWidth;
   const imgs = [...document.images];
   const sticking = [];
   for (const el of document.querySelectorAll('body *')) {
-    if (el.closest('pre')) continue;
+    if (el.closest('pre') || (el.parentElement && el.parentElement.closest('.scroll'))) continue;
     const r = el.getBoundingClientRect();
     if (r.right > cw + 1) sticking.push(el.tagName + '.' + el.className + ': ' + (el.innerText || '').slice(0, 80));
   }
   const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n; (n = walk.nextNode());) {
-    if (n.parentElement.closest('pre')) continue;
+    if (n.parentElement.closest('pre, .scroll')) continue;
     const range = document.createRange(); range.selectNodeContents(n);
     if (range.getBoundingClientRect().right > cw + 1) sticking.push('text in ' + n.parentElement.tagName + ': ' + n.textContent.slice(0, 80));
   }

@@ -82,7 +82,7 @@ def show(v: Any, key: str = "", depth: int = 0) -> Markup:
         items = "".join(
             f"<dt>{escape((f'{by.group(1)} = ' if by else '') + str(k).replace('_', ' '))}</dt><dd>{show(x, str(k) if unit_of(str(k)) else key, depth + 1)}</dd>" for k, x in v.items()
         )
-        return Markup(f'<dl class="val">{items}</dl>')
+        return Markup(f'<div class="scroll"><dl class="val">{items}</dl></div>')
     if isinstance(v, list):
         if v and all(isinstance(x, dict) for x in v):
             cols: list[str] = []
@@ -91,7 +91,7 @@ def show(v: Any, key: str = "", depth: int = 0) -> Markup:
             head = "".join(f"<th>{escape(str(c).replace('_', ' '))}{f' ({unit_of(c)})' if unit_of(c) else ''}</th>" for c in cols)
             rows = "".join("<tr>" + "".join(f"<td>{show(r.get(c), '', depth + 1)}</td>" for c in cols) + "</tr>" for r in v[:FOLD])
             more = f'<tr><td colspan="{len(cols)}" class="muted">… {len(v) - FOLD} more (all in results.json)</td></tr>' if len(v) > FOLD else ""
-            return Markup(f'<table class="kv inner"><tr>{head}</tr>{rows}{more}</table>')
+            return Markup(f'<div class="scroll"><table class="kv inner"><tr>{head}</tr>{rows}{more}</table></div>')
         shown = Markup(", ").join(show(x, key, depth + 1) for x in v[:FOLD])
         more = f" … {len(v) - FOLD} more" if len(v) > FOLD else ""
         return shown + more
