@@ -11,7 +11,8 @@ is followed by
   was solved with; the last row is changed to the new tangent by a Sherman–Morrison correction), so a step
   costs one Jacobian and one factorisation instead of one per Newton iteration; the chord iterates are
   held to the same contraction rule, and where it fails the full Newton corrector runs from the predictor.
-  Both solve the same equations from the same start, so an accepted point is the same solution;
+  Both solve the same equations from the same start, so an accepted point is the same solution. Used from
+  ``chord_min_n`` unknowns: for small systems a residual costs as much as a Jacobian;
 * **step control**: a step is rejected (and halved) when Newton needs more than ``max_newton`` iterations
   or contracts poorly (``‖δ_{k+1}‖ > max_contraction·‖δ_k‖``), when the corrector moves farther than ``max_correction·s`` from the predictor, or when the tangent turns by
   more than ``max_angle`` radians — the safeguards that keep the corrector from jumping to another branch.
@@ -71,6 +72,7 @@ class ContinuationOptions:
     lam_max: float = math.inf
     stop_after_sign_change: int | None = None  # stop this many points after the first sign change of monitor[0]
     event_step: float | None = 2e-3  # a step over which monitor[0] changes sign is retried until s <= event_step
+    chord_min_n: int = 40  # chord corrector from n = chord_min_n unknowns (below, a Jacobian costs no more than a residual)
 
     def __post_init__(self) -> None:
         for name in ("s0", "s_min", "s_max", "tol", "grow", "max_angle"):
@@ -278,7 +280,7 @@ def continue_branch(
             break
         xp = x + s * t
         ok = False
-        if chord is not None:
+        if chord is not None and n >= opts.chord_min_n:
             xc, res, cit, ok = _chord_corrector(system, xp, chord, opts)
             it = 1 if cit <= 4 else 4  # a chord step counts as easy (for step growth) when it contracts fast
         if not ok:
