@@ -138,7 +138,7 @@ class _Chord:
     solved by Sherman–Morrison: ``B'⁻¹r = y − z·(t − d)ᵀy / (1 + (t − d)ᵀz)`` with ``y = B⁻¹r``, and
     ``1 + (t − d)ᵀz = ‖z‖ ≥ 1``."""
 
-    lu: tuple
+    lu: tuple | None  # None: not reusable (the tangent is still valid)
     z: Vec
     d: Vec
     t: Vec
@@ -163,8 +163,8 @@ def _tangent_chord(system: System, u: Vec, lam: float, direction: Vec, Fu: np.nd
     nz = float(np.linalg.norm(z))
     if not np.isfinite(nz) or nz == 0.0:
         raise np.linalg.LinAlgError("singular bordered matrix")
-    if z @ d < 0:  # dᵀz = 1 in exact arithmetic; guard the orientation anyway
-        raise np.linalg.LinAlgError("ill-conditioned bordered matrix")
+    if not z @ d > 0:  # dᵀz = 1 in exact arithmetic: the factorisation is too inaccurate to reuse
+        return _Chord(None, z, d, -z / nz)
     return _Chord(lu, z, d, z / nz)
 
 
@@ -280,7 +280,7 @@ def continue_branch(
             break
         xp = x + s * t
         ok = False
-        if chord is not None and n >= opts.chord_min_n:
+        if chord is not None and chord.lu is not None and n >= opts.chord_min_n:
             xc, res, cit, ok = _chord_corrector(system, xp, chord, opts)
             it = 1 if cit <= 4 else 4  # a chord step counts as easy (for step growth) when it contracts fast
         if not ok:
