@@ -42,3 +42,18 @@ def test_chord_and_full_newton_find_the_same_degenerate_point_and_converge_every
         stars.append(dg.point.lam)
     assert abs(stars[0] - stars[1]) <= 1e-9
     assert chord.evaluations < full.evaluations  # fewer Jacobians
+
+
+def test_replay_gradient_is_bit_identical_to_the_model_gradient():
+    from crosscheck.numerics.homotopy import make_homotopy
+    from crosscheck.numerics.paper_method import gradient
+
+    rng = np.random.default_rng(3)
+    for act in ("tanh", "softplus"):
+        for m in (3, 10):
+            X, y = rng.standard_normal((40, 4)), rng.standard_normal(40)
+            hp = make_homotopy(X, y, np.linspace(0.5, 1.5, m), 4e-3, act)
+            g = gradient(hp)
+            for lam in (0.0, 0.37, 1.0):
+                w = 0.5 * rng.standard_normal(hp.n)
+                assert np.array_equal(g(w, lam), hm.grad(hp, w, lam))
