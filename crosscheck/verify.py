@@ -218,9 +218,17 @@ def cost(task: Task, hints: Mapping[str, float] | None = None) -> float:
 
 def schedule(tasks: Mapping[str, Task], hints: Mapping[str, float] | None = None) -> list[str]:
     """Task keys longest first (ties in plan order): with a greedy pool this is the LPT rule, whose makespan
-    is within 4/3 of the optimum; the long checks never start last."""
+    is within 4/3 of the optimum; the long checks never start last. A second run of the same check (other
+    claimed quantities or parameters) mostly reads what the first left in the run's cache, so it counts as
+    short and starts late, when the first has written it, instead of computing the same beside it."""
     order = {k: i for i, k in enumerate(tasks)}
-    return sorted(tasks, key=lambda k: (-cost(tasks[k], hints), order[k]))
+    seen: set[str] = set()
+    eff: dict[str, float] = {}
+    for k, t in tasks.items():
+        c = cost(t, hints)
+        eff[k] = min(c, DEFAULT_COST) if t.check_id in seen else c
+        seen.add(t.check_id)
+    return sorted(tasks, key=lambda k: (-eff[k], order[k]))
 
 
 def previous_timings(results_json: str | Path) -> dict[str, float]:

@@ -120,7 +120,9 @@ def test_longest_first_by_hints_then_plan_order(ledger):
     led = load_ledger(ledger)
     tasks, _ = plan(list(led.claims), led.registry, 5, True, None)
     order = [tasks[k].check_id for k in schedule(tasks)]
-    assert order[:2] == ["bifurcation-point", "bifurcation-point"]  # the costliest hint first
+    assert order[0] == "bifurcation-point"  # the costliest hint first
+    assert order[-1] == "bifurcation-point"  # its repeat last: it reads the first one's cached branch
+    assert order[1:3] == ["regularized-alpha-multiplicity", "hypothesis-alpha-positive-needed"]
     assert cost(tasks[schedule(tasks)[0]]) == COST_HINTS["bifurcation-point"]
     flipped = [tasks[k].check_id for k in schedule(tasks, {"hypothesis-alpha-positive-needed": 100.0})]
     assert flipped[0] == "hypothesis-alpha-positive-needed"
@@ -151,3 +153,24 @@ def test_dask_local_cluster_gives_the_same_results(tmp_path, ledger):
     code1, one = _run(tmp_path, ledger, "one", "--jobs", "1")
     assert code == code1
     assert _strip(data) == _strip(one)
+
+
+def test_run_cache_shares_a_branch_between_processes_unchanged(tmp_path, monkeypatch):
+    import numpy as np
+
+    from crosscheck.checks import _paper_common as pc
+
+    monkeypatch.setenv("CROSSCHECK_RUN_CACHE", str(tmp_path))
+    pc.traced.cache_clear()
+    a = pc.traced(3, 4e-3, 0.1)
+    assert len(list(tmp_path.glob("traced-3-*.pickle"))) == 1
+    pc.traced.cache_clear()  # as in another worker process: only the run's folder is shared
+    b = pc.traced(3, 4e-3, 0.1)
+    assert b is not a and b.lambda_star == a.lambda_star and b.min_lambda1 == a.min_lambda1
+    assert np.array_equal(b.branch.u, a.branch.u) and np.array_equal(b.branch.monitor, a.branch.monitor)
+    assert not b.branch.u.flags.writeable  # frozen like a computed one
+    (next(tmp_path.glob("traced-3-*.pickle"))).write_bytes(b"damaged")
+    pc.traced.cache_clear()
+    c = pc.traced(3, 4e-3, 0.1)  # a damaged entry is recomputed
+    assert np.array_equal(c.branch.u, a.branch.u)
+    pc.traced.cache_clear()
