@@ -155,8 +155,8 @@ def plan(claims: Sequence[Claim], reg: Registry, seed: int, quick: bool, max_mem
 #: when no earlier run's timings are given; a check not listed counts as DEFAULT_COST. Only the order of
 #: submission depends on them, never a result.
 COST_HINTS: Mapping[str, float] = {
-    "matrix-free-kernel-grid": 9.8, "matrix-free-kernel": 5.0, "symmetric-toy": 3.0, "width-scaling": 3.0,
-    "regularized-posdef": 2.3, "bifurcation-point": 2.2, "alpha-0.01-line": 2.0, "regularized-alpha-multiplicity": 1.3,
+    "matrix-free-kernel-grid": 4.4, "symmetric-toy": 3.0, "width-scaling": 3.0, "bifurcation-point": 2.0,
+    "regularized-posdef": 2.0, "alpha-0.01-line": 2.0, "matrix-free-kernel": 1.9, "regularized-alpha-multiplicity": 1.3,
     "leaky-hessian-at-minimum": 0.9, "kronecker-nonzero-spectrum": 0.9,
 }
 DEFAULT_COST = 0.5
