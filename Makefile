@@ -37,6 +37,7 @@ lean: $(STAMP)
 ## report: alias of verify (the report is always written by verify)
 report: verify
 
+## bench: every benchmark once (prints how long first), ratios timed in the same run -> benchmarks/RESULTS.md
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
 

@@ -1,4 +1,8 @@
-"""The paper's branch-tracing method against ours on the width sweep, in one run.
+"""The paper's branch-tracing method against ours on the width sweep, in one run, width by width.
+
+Not the baseline to quote: this replay uses Δλ = 1/400 at every width, finer (and slower) than the paper's
+published procedure; ``bench_width_sweep.py`` replays that procedure faithfully and times the whole
+``crosscheck check width-scaling`` against it.
 
 * **Baseline (the paper's method)**: λ from 0 to 1 in steps of Δλ = 1/400; at each λ, scipy L-BFGS-B
   warm-started from the previous minimiser (analytic gradient, scipy's default tolerances); then a

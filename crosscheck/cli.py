@@ -92,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--quick", action="store_true", help="thin the default case grids (explicit parameters are kept)")
     v.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, help="worker processes for the checks (default: the number of cores)")
     v.add_argument("--max-memory", type=_memory, default=None, help="refuse checks whose estimated memory exceeds this (default: half the machine's)")
+    v.add_argument("--executor", default="process", metavar="process|dask:ADDRESS",
+                   help="where the checks run: process (--jobs forked workers, the default) or dask:ADDRESS, a Dask "
+                        "cluster's scheduler (optional extra: pip install 'crosscheck[dask]')")
     v.add_argument("--quiet", action="store_true", help="no progress output")
 
     ls = sub.add_parser("list", help="list claims and checks")
@@ -173,7 +176,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from crosscheck.engine.params import ParameterError
     from crosscheck.report import write_reports
     from crosscheck.report.write import OutputDirError, check_out_dir
-    from crosscheck.verify import DEFAULT_SEED, verify
+    from crosscheck.verify import DEFAULT_SEED, make_executor, verify
 
     progress = _Progress(args.quiet)
     seed = DEFAULT_SEED if args.seed is None else args.seed
@@ -181,6 +184,14 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         check_out_dir(args.out)  # refuse before spending the time
     except OutputDirError as exc:
         return _error(str(exc))
+    executor = None
+    if args.executor != "process":
+        try:
+            executor = make_executor(args.executor, args.jobs)
+        except ParameterError as exc:
+            return _error(f"{exc} (nothing was run)")
+        except OSError as exc:
+            return _error(f"--executor {args.executor}: cannot connect: {exc} (nothing was run)")
     try:
         result = verify(
             args.claims,
@@ -194,11 +205,15 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             max_memory=args.max_memory,
             command=" ".join(["crosscheck", *(sys.argv[1:] if args.argv is None else args.argv)]),
             progress=progress,
+            executor=executor,
         )
     except LedgerError as exc:
         return _error(f"{exc} (no report written)")
     except ParameterError as exc:
         return _error(f"{exc} (nothing was run; no report written)")
+    finally:
+        if executor is not None:
+            executor.shutdown()
     extra = {}
     log = result.lean.build.get("log_path") if result.lean.build else None
     if log:

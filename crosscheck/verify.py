@@ -148,50 +148,179 @@ def plan(claims: Sequence[Claim], reg: Registry, seed: int, quick: bool, max_mem
     return tasks, per_claim
 
 
-_WORKER: dict[str, Any] = {}
+# ---- running the tasks: longest first, in this process, forked workers or any Executor ------------------
+
+#: Seconds per run of the bundled checks (full mode, one core of the reference machine), the scheduling hint
+#: when no earlier run's timings are given; a check not listed counts as DEFAULT_COST. Only the order of
+#: submission depends on them, never a result.
+COST_HINTS: Mapping[str, float] = {
+    "matrix-free-kernel-grid": 4.4, "symmetric-toy": 3.0, "width-scaling": 3.0, "bifurcation-point": 2.0,
+    "regularized-posdef": 2.0, "alpha-0.01-line": 2.0, "matrix-free-kernel": 1.9, "regularized-alpha-multiplicity": 1.3,
+    "leaky-hessian-at-minimum": 0.9, "kronecker-nonzero-spectrum": 0.9,
+}
+DEFAULT_COST = 0.5
+RUN_CACHE_ENV = "CROSSCHECK_RUN_CACHE"  # a folder shared by the run's workers for caches of pure results
 
 
-def _run_task(key: str) -> tuple[str, CheckResult]:
-    """Run one planned task (in a worker process, the plan is inherited through fork)."""
-    reg: Registry = _WORKER["registry"]
-    t: Task = _WORKER["tasks"][key]
-    ctx = CheckContext(seed=_WORKER["seed"], params=t.params, expect=t.expect, quick=_WORKER["quick"], overridden=t.overridden,
-                       progress=_WORKER.get("progress", lambda _m: None))
-    return key, run_check(reg[t.check_id], ctx)
+@dataclass(frozen=True)
+class Job:
+    """Everything a worker needs to run one task, picklable (for executors on other machines): the ledger's
+    path (the worker rebuilds the registry from it, once per process), the check, its validated parameters,
+    the claimed quantities it reads, seed, mode and the run's cache folder."""
+
+    ledger: str
+    key: str
+    check_id: str
+    params: Mapping[str, Any]
+    expect: Mapping[str, Expectation]
+    overridden: frozenset[str]
+    seed: int
+    quick: bool
+    cache_dir: str | None = None
+
+
+_WORKER: dict[str, Any] = {}  # the parent's registry (inherited by forked workers) and per-process registries
+
+
+def _registry_for(ledger: str) -> Registry:
+    """The registry of ``ledger``: the parent's (same process or forked), else loaded once per process."""
+    regs: dict[str, Registry] = _WORKER.setdefault("registries", {})
+    if ledger not in regs and ledger == "<registry>":
+        raise RuntimeError("this worker did not inherit the registry: pass the ledger's path to run_tasks")
+    if ledger not in regs:
+        loaded = load_ledger(ledger).registry
+        assert loaded is not None
+        regs[ledger] = loaded
+    return regs[ledger]
+
+
+def run_job(job: Job, progress: Callable[[str], None] = lambda _m: None) -> tuple[str, CheckResult]:
+    """Run one planned task (in this process or a worker) on one BLAS thread. Results depend only on the job
+    (every draw is seeded from ``job.seed`` and the check), never on the worker, their number or the order."""
+    from crosscheck.numerics._blas import single_blas_thread
+
+    if job.cache_dir is not None:
+        os.environ[RUN_CACHE_ENV] = job.cache_dir
+    ctx = CheckContext(seed=job.seed, params=job.params, expect=job.expect, quick=job.quick, overridden=job.overridden, progress=progress)
+    spec = _registry_for(job.ledger)[job.check_id]
+    with single_blas_thread():  # workers × 1 thread = cores, and the same arithmetic for every number of workers
+        return job.key, run_check(spec, ctx)
+
+
+def cost(task: Task, hints: Mapping[str, float] | None = None) -> float:
+    """Expected seconds of a task: an earlier run's time of that check (``hints``), else :data:`COST_HINTS`,
+    else :data:`DEFAULT_COST`."""
+    if hints and task.check_id in hints:
+        return float(hints[task.check_id])
+    return float(COST_HINTS.get(task.check_id, DEFAULT_COST))
+
+
+def schedule(tasks: Mapping[str, Task], hints: Mapping[str, float] | None = None) -> list[str]:
+    """Task keys longest first (ties in plan order): with a greedy pool this is the LPT rule, whose makespan
+    is within 4/3 of the optimum; the long checks never start last. A second run of the same check (other
+    claimed quantities or parameters) mostly reads what the first left in the run's cache, so it counts as
+    short and starts late, when the first has written it, instead of computing the same beside it."""
+    order = {k: i for i, k in enumerate(tasks)}
+    seen: set[str] = set()
+    eff: dict[str, float] = {}
+    for k, t in tasks.items():
+        c = cost(t, hints)
+        eff[k] = min(c, DEFAULT_COST) if t.check_id in seen else c
+        seen.add(t.check_id)
+    return sorted(tasks, key=lambda k: (-eff[k], order[k]))
+
+
+def previous_timings(results_json: str | Path) -> dict[str, float]:
+    """Per-check seconds of an earlier ``results.json`` (the longest run of each check), for :func:`schedule`;
+    empty if there is none or it cannot be read."""
+    try:
+        data = json.loads(Path(results_json).read_text(encoding="utf-8"))
+        out: dict[str, float] = {}
+        for c in data.get("claims", []):
+            for r in [*c.get("checks", []), *c.get("controls", [])]:
+                out[r["check_id"]] = max(out.get(r["check_id"], 0.0), float(r.get("seconds", 0.0)))
+        return out
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def make_executor(spec: str, jobs: int) -> Executor:
+    """``process`` (forked worker processes, ``jobs`` of them) or ``dask:ADDRESS`` (a Dask cluster's
+    ``Client(ADDRESS).get_executor()``; needs the optional extra ``crosscheck[dask]``). Raises ParameterError."""
+    if spec == "process":
+        import multiprocessing
+
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+    if spec.startswith("dask:"):
+        address = spec.removeprefix("dask:")
+        if not address:
+            raise ParameterError("--executor dask:ADDRESS needs the scheduler's address, e.g. dask:tcp://10.0.0.5:8786")
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ParameterError("--executor dask:… needs Dask: pip install 'crosscheck[dask]'") from None
+        return _DaskExecutor(Client(address))
+    raise ParameterError(f"--executor: expected 'process' or 'dask:ADDRESS', got {spec!r}")
+
+
+class _DaskExecutor(Executor):
+    """A Dask client's executor that also closes the client on shutdown."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self._ex = client.get_executor(pure=False)
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
+        return self._ex.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._ex.shutdown(wait=wait)
+        self._client.close()
 
 
 def run_tasks(tasks: Mapping[str, Task], reg: Registry, seed: int, quick: bool, jobs: int,
-              progress: Callable[[str], None], executor: Executor | None = None) -> dict[str, CheckResult]:
-    """Run every task once; ``jobs`` worker processes (1: in this process). Results are keyed, so their
-    order of completion does not matter."""
-    _WORKER.update(registry=reg, tasks=dict(tasks), seed=seed, quick=quick)
-    out: dict[str, CheckResult] = {}
-    keys = list(tasks)
-    n = len(keys)
-    if jobs <= 1 and executor is None:
-        _WORKER["progress"] = progress
-        for i, k in enumerate(keys, 1):
-            progress(f"[{i}/{n}] {tasks[k].check_id} …")
-            _, res = _run_task(k)
-            out[k] = res
-            progress(f"[{i}/{n}] {res.check_id}: {res.status} ({res.seconds:.1f} s)")
-        return out
-    _WORKER.pop("progress", None)
-    import multiprocessing
+              progress: Callable[[str], None], executor: Executor | None = None, *,
+              ledger: str | Path | None = None, hints: Mapping[str, float] | None = None) -> dict[str, CheckResult]:
+    """Run every task once, longest first (:func:`schedule`): in this process (``jobs`` = 1, no executor), in
+    ``jobs`` forked worker processes, or through ``executor`` (any :class:`concurrent.futures.Executor`; the
+    jobs sent are picklable and name the ledger, from which a worker in another process rebuilds the
+    registry). Results are keyed, so their order of completion does not matter; the run's workers share a
+    cache folder for pure results (a cache hit returns what the computation would)."""
+    import tempfile
 
-    own = executor is None
-    ex = executor or ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
-    try:
-        # longest first (by the previous run's order is unknown): heavy checks are listed in the plan order
-        futures = {ex.submit(_run_task, k): k for k in keys}
-        for i, fut in enumerate(as_completed(futures), 1):
-            k, res = fut.result()
-            out[k] = res
-            progress(f"[{i}/{n}] {res.check_id}: {res.status} ({res.seconds:.1f} s)")
-    finally:
-        if own:
-            ex.shutdown(cancel_futures=True)
-    return out
+    path = str(Path(ledger).resolve()) if ledger is not None else "<registry>"
+    _WORKER.setdefault("registries", {})[path] = reg  # this process and forked workers use it as is
+    keys = schedule(tasks, hints)
+    n = len(keys)
+    out: dict[str, CheckResult] = {}
+    previous_cache = os.environ.get(RUN_CACHE_ENV)
+    with tempfile.TemporaryDirectory(prefix="crosscheck-run-") as cache:
+        jobs_ = {k: Job(path, k, tasks[k].check_id, tasks[k].params, tasks[k].expect, tasks[k].overridden, seed, quick, cache) for k in keys}
+        try:
+            if jobs <= 1 and executor is None:
+                for i, k in enumerate(keys, 1):
+                    progress(f"[{i}/{n}] {tasks[k].check_id} …")
+                    _, res = run_job(jobs_[k], progress)
+                    out[k] = res
+                    progress(f"[{i}/{n}] {res.check_id}: {res.status} ({res.seconds:.1f} s)")
+                return out
+            own = executor is None
+            ex = executor or make_executor("process", jobs)
+            try:
+                futures = [ex.submit(run_job, jobs_[k]) for k in keys]
+                for i, fut in enumerate(as_completed(futures), 1):
+                    k, res = fut.result()
+                    out[k] = res
+                    progress(f"[{i}/{n}] {res.check_id}: {res.status} ({res.seconds:.1f} s)")
+            finally:
+                if own:
+                    ex.shutdown(cancel_futures=True)
+            return out
+        finally:
+            if previous_cache is None:
+                os.environ.pop(RUN_CACHE_ENV, None)
+            else:
+                os.environ[RUN_CACHE_ENV] = previous_cache
 
 
 def _with_recorded_diff(w: DeclWitness, recorded: str | None) -> DeclWitness:
@@ -216,9 +345,13 @@ def verify(
     max_memory: float | None = None,
     command: str = "",
     progress: Callable[[str], None] = lambda _m: None,
+    executor: Executor | None = None,
+    cost_hints: Mapping[str, float] | None = None,
 ) -> RunResult:
     """Run the whole pipeline and return the result (the caller writes the report). Raises
-    :class:`~crosscheck.claims.LedgerError` or :class:`ParameterError` (exit 2) before any work."""
+    :class:`~crosscheck.claims.LedgerError` or :class:`ParameterError` (exit 2) before any work.
+    ``executor`` (optional) runs the checks instead of ``jobs`` forked processes (the caller shuts it down);
+    ``cost_hints`` (check id → seconds, e.g. :func:`previous_timings`) order the tasks longest first."""
     t0 = time.perf_counter()
     ledger = load_ledger(claims_path, max_memory=max_memory)
     assert ledger.registry is not None and ledger.project is not None
@@ -246,8 +379,9 @@ def verify(
                           allowed_axioms=ledger.project.allowed_axioms, modules=ledger.project.lean_modules)
     progress(f"Lean: {lean.summary}")
     t1 = time.perf_counter()
-    progress(f"numerics: {len(tasks)} check run(s) for {len(claims)} claim(s), {jobs} worker(s)")
-    results = run_tasks(tasks, reg, seed, quick, jobs, progress)
+    progress(f"numerics: {len(tasks)} check run(s) for {len(claims)} claim(s), "
+             + (f"executor {type(executor).__name__}" if executor is not None else f"{jobs} worker(s)"))
+    results = run_tasks(tasks, reg, seed, quick, jobs, progress, executor, ledger=claims_path, hints=cost_hints)
     verdicts = []
     for c in claims:
         evidence, controls = [], []

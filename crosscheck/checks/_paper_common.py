@@ -3,7 +3,9 @@
 Several checks read the same branch (m = 10 serves four of them; the width sweep contains it), so the trace
 is memoised on its inputs ``(m, α, s_max)``; the result is immutable (frozen dataclasses whose arrays are
 read-only, mappings read-only views) and depends on nothing else, so the cache cannot change any check's
-outcome, only the time the later checks take.
+outcome, only the time the later checks take. Within a ``crosscheck verify`` run the traces and replays are
+also shared between worker processes through the run's cache folder (``$CROSSCHECK_RUN_CACHE``, set by
+:mod:`crosscheck.verify`; pickles written atomically, a missing or unreadable entry is computed).
 
 Convergence rule: a branch point is reported as converged only when ``‖∇L‖₂ ≤ GRAD_TOL = 1e-10`` there
 (every accepted continuation point, the located degenerate point, a point evaluated at a given λ).
@@ -14,6 +16,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import os
+import pickle
+import tempfile
 import time
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -37,7 +42,6 @@ from crosscheck.numerics.branch import (
 )
 from crosscheck.numerics.continuation import Branch, ContinuationOptions, correct_fixed_lambda, refine_monitor_minimum, tangent
 from crosscheck.numerics.paper_data import PAPER_D, PAPER_N, paper_homotopy
-from crosscheck.numerics.paper_method import replay_paper_method
 
 S_MAX_FULL, S_MAX_QUICK = 0.05, 0.1
 AFTER_ZERO = 20  # points traced past the first zero of λ₁ (enough to show the fold and the return sheet)
@@ -139,8 +143,37 @@ class Traced:
         return folds[0] + 1 if folds else len(self.branch.lam)
 
 
+def _run_cached(name: str, compute):
+    """``compute()``, shared through the run's cache folder when ``$CROSSCHECK_RUN_CACHE`` is set: read if an
+    entry exists, else computed and written (atomically: a temporary file renamed into place). The entries are
+    pure functions of ``name``, so a hit returns what the computation would."""
+    folder = os.environ.get("CROSSCHECK_RUN_CACHE")
+    path = os.path.join(folder, name + ".pickle") if folder else None
+    if path is not None and os.path.exists(path):
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh)
+        except Exception:  # a damaged entry is recomputed
+            pass
+    out = compute()
+    if path is not None:
+        try:
+            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(out, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:  # the folder is gone or not ours (another machine): nothing shared
+            pass
+    return out
+
+
 @functools.lru_cache(maxsize=None)
 def traced(m: int, alpha: float, smax: float) -> Traced:
+    """The branch of width m (see :class:`Traced`), cached for the process and shared within a run."""
+    return freeze(_run_cached(f"traced-{m}-{alpha!r}-{smax!r}", lambda: _traced(m, alpha, smax)))
+
+
+def _traced(m: int, alpha: float, smax: float) -> Traced:
     t0 = time.perf_counter()
     hp = paper_homotopy(m, alpha)
     with single_blas_thread():
@@ -172,7 +205,7 @@ def traced(m: int, alpha: float, smax: float) -> Traced:
                 note = f"λ₁ reaches zero at λ = {dg.point.lam:.6g}, outside (0, 1]"
         elif br.lam[-1] < 1.0:
             note = f"continuation: {br.status}, before λ = 1 (last ‖∇L‖ = {br.residual[-1]:.1e})"
-    return freeze(Traced(m, alpha, br, dg, lam_star, best[0], best[1], float(br.residual[:stop + 1].max()), time.perf_counter() - t0, note))
+    return Traced(m, alpha, br, dg, lam_star, best[0], best[1], float(br.residual[:stop + 1].max()), time.perf_counter() - t0, note)
 
 
 def branch_point_at(m: int, alpha: float, tr: Traced, lam: float) -> tuple[np.ndarray, float, bool] | None:
@@ -224,7 +257,13 @@ def paper_method_replay(m: int, alpha: float, smax: float, step: float = PAPER_S
     """Replay the paper's method (:mod:`crosscheck.numerics.paper_method`) on the grid of step ``step`` and
     compare its last accepted iterate with our branch point at the same λ: the distance, and its component
     along the softest Hessian eigenvector (where a loose gradient tolerance leaves the largest error,
-    ≈ ‖∇L‖/λ₁). Cached; returned as a read-only mapping of plain numbers."""
+    ≈ ‖∇L‖/λ₁). Cached (and shared within a run); returned as a read-only mapping of plain numbers."""
+    return MappingProxyType(_run_cached(f"replay-{m}-{alpha!r}-{smax!r}-{step!r}", lambda: _paper_method_replay(m, alpha, smax, step)))
+
+
+def _paper_method_replay(m: int, alpha: float, smax: float, step: float) -> dict[str, Any]:
+    from crosscheck.numerics.paper_method import replay_paper_method
+
     tr = traced(m, alpha, smax)
     hp = paper_homotopy(m, alpha)
     with single_blas_thread():
@@ -242,7 +281,7 @@ def paper_method_replay(m: int, alpha: float, smax: float, step: float = PAPER_S
         out.update({"distance_to_branch": float(np.linalg.norm(rp.last_w - w)),
                     "distance_along_softest_mode": float(abs(q @ (rp.last_w - w))),
                     "branch_lambda1_there": float(lam1)})
-    return MappingProxyType(out)
+    return out
 
 
 def lambda1_before(m: int, alpha: float, tr: Traced, delta: float) -> float | None:

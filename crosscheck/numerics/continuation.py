@@ -6,7 +6,13 @@ is followed by
 * **tangent**: ``t`` solves ``[F_u F_λ; t_prevᵀ] t = [0; 1]``, normalised, oriented along ``t_prev``;
 * **predictor**: ``x̂ = x + s·t``;
 * **corrector**: Newton on ``[F(x); tᵀ(x − x̂)] = 0`` with the bordered Jacobian ``[F_u F_λ; tᵀ]``, until
-  ``‖F‖₂ ≤ tol`` (every accepted point satisfies it; the residual is stored);
+  ``‖F‖₂ ≤ tol`` (every accepted point satisfies it; the residual is stored). It is first tried as a
+  *chord* iteration with the LU factorisation of the previous point's bordered matrix (the one its tangent
+  was solved with; the last row is changed to the new tangent by a Sherman–Morrison correction), so a step
+  costs one Jacobian and one factorisation instead of one per Newton iteration; the chord iterates are
+  held to the same contraction rule, and where it fails the full Newton corrector runs from the predictor.
+  Both solve the same equations from the same start, so an accepted point is the same solution. Used from
+  ``chord_min_n`` unknowns: for small systems a residual costs as much as a Jacobian;
 * **step control**: a step is rejected (and halved) when Newton needs more than ``max_newton`` iterations
   or contracts poorly (``‖δ_{k+1}‖ > max_contraction·‖δ_k‖``), when the corrector moves farther than ``max_correction·s`` from the predictor, or when the tangent turns by
   more than ``max_angle`` radians — the safeguards that keep the corrector from jumping to another branch.
@@ -28,6 +34,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+import scipy.linalg
 
 from crosscheck.numerics.tolerance import sign_changes
 
@@ -65,6 +72,7 @@ class ContinuationOptions:
     lam_max: float = math.inf
     stop_after_sign_change: int | None = None  # stop this many points after the first sign change of monitor[0]
     event_step: float | None = 2e-3  # a step over which monitor[0] changes sign is retried until s <= event_step
+    chord_min_n: int = 40  # chord corrector from n = chord_min_n unknowns (below, a Jacobian costs no more than a residual)
 
     def __post_init__(self) -> None:
         for name in ("s0", "s_min", "s_max", "tol", "grow", "max_angle"):
@@ -121,6 +129,69 @@ def tangent(system: System, u: Vec, lam: float, direction: Vec, Fu: np.ndarray |
     t = np.linalg.solve(_bordered(Fu, system.jac_lam(u, lam), d), rhs)
     t /= np.linalg.norm(t)
     return t if t @ d > 0 else -t
+
+
+@dataclass(frozen=True)
+class _Chord:
+    """The LU factorisation of ``B = [F_u F_λ; dᵀ]`` at an accepted point, ``z = B⁻¹e_{n+1}`` (the unnormalised
+    tangent, ``dᵀz = 1``) and the unit tangent ``t = z/‖z‖``. ``B' = B + e_{n+1}(t − d)ᵀ`` (last row ``tᵀ``) is
+    solved by Sherman–Morrison: ``B'⁻¹r = y − z·(t − d)ᵀy / (1 + (t − d)ᵀz)`` with ``y = B⁻¹r``, and
+    ``1 + (t − d)ᵀz = ‖z‖ ≥ 1``."""
+
+    lu: tuple | None  # None: not reusable (the tangent is still valid)
+    z: Vec
+    d: Vec
+    t: Vec
+
+    def solve(self, r: Vec) -> Vec:
+        y = scipy.linalg.lu_solve(self.lu, r, check_finite=False)
+        c = self.t - self.d
+        return y - self.z * (float(c @ y) / (1.0 + float(c @ self.z)))
+
+
+def _tangent_chord(system: System, u: Vec, lam: float, direction: Vec, Fu: np.ndarray) -> _Chord:
+    """:func:`tangent` keeping the factorisation for the next step's chord corrector."""
+    n = u.size
+    d = direction / np.linalg.norm(direction)
+    B = _bordered(Fu, system.jac_lam(u, lam), d)
+    lu = scipy.linalg.lu_factor(B, check_finite=False)
+    if not np.all(np.isfinite(lu[0])) or np.min(np.abs(np.diag(lu[0]))) == 0.0:
+        raise np.linalg.LinAlgError("singular bordered matrix")
+    rhs = np.zeros(n + 1)
+    rhs[n] = 1.0
+    z = scipy.linalg.lu_solve(lu, rhs, check_finite=False)
+    nz = float(np.linalg.norm(z))
+    if not np.isfinite(nz) or nz == 0.0:
+        raise np.linalg.LinAlgError("singular bordered matrix")
+    if not z @ d > 0:  # dᵀz = 1 in exact arithmetic: the factorisation is too inaccurate to reuse
+        return _Chord(None, z, d, -z / nz)
+    return _Chord(lu, z, d, z / nz)
+
+
+def _chord_corrector(system: System, xp: Vec, chord: _Chord, opts: ContinuationOptions, max_iter: int = 12) -> tuple[Vec, float, int, bool]:
+    """Chord Newton on ``[F(x); tᵀ(x − x̂)] = 0`` with the fixed factorisation ``chord`` (t = chord.t); the same
+    contraction rule as :func:`_corrector`. Returns (x, ‖F‖, iterations, converged)."""
+    n = xp.size - 1
+    t = chord.t
+    x = xp.copy()
+    prev = math.inf
+    scale = 1.0 + float(np.linalg.norm(xp))
+    for it in range(max_iter + 1):
+        F = system.residual(x[:n], x[n])
+        res = float(np.linalg.norm(F))
+        if not np.isfinite(res):
+            return x, res, it, False
+        if res <= opts.tol:
+            return x, res, it, True
+        if it == max_iter:
+            break
+        delta = chord.solve(np.append(F, t @ (x - xp)))
+        size = float(np.linalg.norm(delta))
+        if not np.isfinite(size) or (size > opts.max_contraction * prev and size > 1e-10 * scale):
+            return x, res, it, False
+        prev = size
+        x = x - delta
+    return x, res, max_iter, False
 
 
 def correct_fixed_lambda(system: System, u: Vec, lam: float, tol: float = 1e-10, max_iter: int = 20) -> tuple[Vec, float, bool]:
@@ -191,9 +262,15 @@ def continue_branch(
         raise ValueError(f"u0: not a solution at lam0 = {lam0} (Newton left ‖F‖ = {res:.2e} > tol = {opts.tol:.0e})")
     hint = np.zeros(n + 1)
     hint[n] = 1.0 if direction >= 0 else -1.0
-    t = tangent(system, u, lam0, hint)
+    Fu0 = system.jac_u(u, lam0)
+    chord: _Chord | None
+    try:
+        chord = _tangent_chord(system, u, lam0, hint, Fu0)
+        t = chord.t
+    except np.linalg.LinAlgError:
+        chord, t = None, tangent(system, u, lam0, hint, Fu0)
     x = np.append(u, lam0)
-    mon = monitor(u, lam0, system.jac_u(u, lam0)) if monitor else ()
+    mon = monitor(u, lam0, Fu0) if monitor else ()
     pts_x, pts_t, pts_r, pts_m, pts_it = [x], [t], [res], [tuple(mon)], [0]
     s, rejected, evals, status = min(opts.s0, opts.s_max), 0, 0, "max_steps"
     first_change: int | None = None
@@ -202,14 +279,21 @@ def continue_branch(
             status = f"step below s_min at λ = {x[n]:.6g}"
             break
         xp = x + s * t
-        xc, res, it, ok = _corrector(system, xp, t, opts)
-        evals += it
+        ok = False
+        if chord is not None and chord.lu is not None and n >= opts.chord_min_n:
+            xc, res, cit, ok = _chord_corrector(system, xp, chord, opts)
+            it = 1 if cit <= 4 else 4  # a chord step counts as easy (for step growth) when it contracts fast
+        if not ok:
+            xc, res, it, ok = _corrector(system, xp, t, opts)
+            evals += it
         if ok and np.linalg.norm(xc - xp) > opts.max_correction * s:
             ok = False
         if ok:
             Fu = system.jac_u(xc[:n], xc[n])
+            evals += 1
             try:
-                tn = tangent(system, xc[:n], xc[n], t, Fu)
+                nchord = _tangent_chord(system, xc[:n], xc[n], t, Fu)
+                tn = nchord.t
             except np.linalg.LinAlgError:
                 ok = False
             else:
@@ -223,7 +307,7 @@ def continue_branch(
         if monitor and opts.event_step is not None and s > opts.event_step and pts_m[-1][0] * mon[0] <= 0 and pts_m[-1][0] != 0:
             s = max(0.5 * s, opts.event_step)  # bracket the sign change by a short step (event refinement)
             continue
-        x, t = xc, tn
+        x, t, chord = xc, tn, nchord
         pts_x.append(x)
         pts_t.append(t)
         pts_r.append(res)
