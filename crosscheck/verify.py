@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import platform
 import subprocess
 import time
@@ -177,6 +178,7 @@ class Job:
     seed: int
     quick: bool
     cache_dir: str | None = None
+    others: tuple[tuple[str, Mapping[str, Expectation]], ...] = ()  # same check and parameters, other claims
 
 
 _WORKER: dict[str, Any] = {}  # the parent's registry (inherited by forked workers) and per-process registries
@@ -197,14 +199,31 @@ def _registry_for(ledger: str) -> Registry:
 def run_job(job: Job, progress: Callable[[str], None] = lambda _m: None) -> tuple[str, CheckResult]:
     """Run one planned task (in this process or a worker) on one BLAS thread. Results depend only on the job
     (every draw is seeded from ``job.seed`` and the check), never on the worker, their number or the order."""
+    return run_group(job, progress)[0]
+
+
+def run_group(job: Job, progress: Callable[[str], None] = lambda _m: None) -> list[tuple[str, CheckResult]]:
+    """Run a job and its ``others`` (the same check and parameters under other claims' quantities). The
+    measurement is made once; when ``measure`` did not read the claim's quantities it is judged against each
+    claim's (the same numbers a separate run would give), otherwise each runs in full."""
+    from crosscheck.engine.runner import measure_watched
     from crosscheck.numerics._blas import single_blas_thread
 
     if job.cache_dir is not None:
         os.environ[RUN_CACHE_ENV] = job.cache_dir
-    ctx = CheckContext(seed=job.seed, params=job.params, expect=job.expect, quick=job.quick, overridden=job.overridden, progress=progress)
     spec = _registry_for(job.ledger)[job.check_id]
+
+    def ctx_for(expect: Mapping[str, Expectation]) -> CheckContext:
+        return CheckContext(seed=job.seed, params=job.params, expect=expect, quick=job.quick, overridden=job.overridden, progress=progress)
+
+    out: list[tuple[str, CheckResult]] = []
     with single_blas_thread():  # workers × 1 thread = cores, and the same arithmetic for every number of workers
-        return job.key, run_check(spec, ctx)
+        first = ctx_for(job.expect)
+        m = measure_watched(spec, first) if job.others else None
+        out.append((job.key, run_check(spec, first, m)))
+        for key, expect in job.others:
+            out.append((key, run_check(spec, ctx_for(expect), m if m is not None and m.shareable else None)))
+    return out
 
 
 def cost(task: Task, hints: Mapping[str, float] | None = None) -> float:
@@ -294,24 +313,35 @@ def run_tasks(tasks: Mapping[str, Task], reg: Registry, seed: int, quick: bool, 
     n = len(keys)
     out: dict[str, CheckResult] = {}
     previous_cache = os.environ.get(RUN_CACHE_ENV)
+    # one job per (check, parameters): its claims' quantities share one measurement where measure allows
+    groups: dict[str, list[str]] = {}
+    for k in keys:
+        t = tasks[k]
+        groups.setdefault(json.dumps([t.check_id, dict(sorted(t.params.items())), sorted(t.overridden)], sort_keys=True, default=str), []).append(k)
     with tempfile.TemporaryDirectory(prefix="crosscheck-run-") as cache:
-        jobs_ = {k: Job(path, k, tasks[k].check_id, tasks[k].params, tasks[k].expect, tasks[k].overridden, seed, quick, cache) for k in keys}
+        jobs_ = [Job(path, g[0], tasks[g[0]].check_id, tasks[g[0]].params, tasks[g[0]].expect, tasks[g[0]].overridden, seed, quick, cache,
+                     tuple((k, tasks[k].expect) for k in g[1:])) for g in groups.values()]
+        done = 0
+
+        def collect(results: list[tuple[str, CheckResult]]) -> None:
+            nonlocal done
+            for k, res in results:
+                out[k] = res
+                done += 1
+                progress(f"[{done}/{n}] {res.check_id}: {res.status} ({res.seconds:.1f} s)")
+
         try:
             if jobs <= 1 and executor is None:
-                for i, k in enumerate(keys, 1):
-                    progress(f"[{i}/{n}] {tasks[k].check_id} …")
-                    _, res = run_job(jobs_[k], progress)
-                    out[k] = res
-                    progress(f"[{i}/{n}] {res.check_id}: {res.status} ({res.seconds:.1f} s)")
+                for job in jobs_:
+                    progress(f"[{done + 1}/{n}] {job.check_id} …")
+                    collect(run_group(job, progress))
                 return out
             own = executor is None
             ex = executor or make_executor("process", jobs)
             try:
-                futures = [ex.submit(run_job, jobs_[k]) for k in keys]
-                for i, fut in enumerate(as_completed(futures), 1):
-                    k, res = fut.result()
-                    out[k] = res
-                    progress(f"[{i}/{n}] {res.check_id}: {res.status} ({res.seconds:.1f} s)")
+                futures = [ex.submit(run_group, job) for job in jobs_]
+                for fut in as_completed(futures):
+                    collect(fut.result())
             finally:
                 if own:
                     ex.shutdown(cancel_futures=True)

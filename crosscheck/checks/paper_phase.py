@@ -55,7 +55,6 @@ class Phase:
     points: tuple[PhasePoint, ...]
     seconds_wall: float
     workers: int
-    claimed_critical: Mapping[float, float]  # α → the claim's m* (for counting and the figure)
 
 
 def _alphas(ctx: CheckContext) -> list[float]:
@@ -88,8 +87,7 @@ def measure_phase(ctx: CheckContext) -> Phase:
     else:
         pts = phase_map(alphas, widths, float(p["step"]))
     wall = time.perf_counter() - t0
-    crit = {a: float(pc.paper(ctx, "critical_width", alpha=a)) for a in alphas} if ctx.has("critical_width") else {}
-    return Phase(tuple(alphas), tuple(widths), pts, wall, workers, crit)
+    return Phase(tuple(alphas), tuple(widths), pts, wall, workers)
 
 
 def critical_width(widths: list[int], have: set[int]) -> tuple[float, float] | None:
@@ -128,8 +126,8 @@ def judge_phase(r: Phase, rec: Recorder) -> None:
                 pc.absent(rec, "critical_width", f"no width in {widths[0]}…{widths[-1]} has a zero of λ₁ in (0, 1]", alpha=a)
         else:
             rec.claim("critical_width", cw[0], floor=cw[1], floor_why="half the gap between grid widths (m* lies between them)", alpha=a)
-        if a in r.claimed_critical:
-            mstar = r.claimed_critical[a]
+        if rec.stated("critical_width"):
+            mstar = rec.expected("critical_width", alpha=a)
             rec.claim("widths_below_critical_without_zero", float(sum(m < mstar and m not in have for m in widths)), alpha=a)
             rec.claim("widths_above_critical_with_zero", float(sum(m > mstar and m in have for m in widths)), alpha=a)
         else:
@@ -149,7 +147,6 @@ def present_phase(r: Phase) -> Presentation:
         per_alpha[f"{a:.6g}"] = {
             "widths_with_zero": sorted(have), "largest_width_with_zero": max(have) if have else None,
             "critical_width": cw[0] if cw else None, "critical_width_times_alpha": cw[0] * a if cw else None,
-            "claimed_critical_width": r.claimed_critical.get(a),
             "kinds": sorted({grid[(a, m)].kind for m in have}),
             "max_lambda1_prime": max(grid[(a, m)].lambda1_prime for m in widths),
         }
@@ -162,8 +159,7 @@ def present_phase(r: Phase) -> Presentation:
         Plot(name="phase-diagram", title="λ* (first zero of λ₁ on the minimum sheet) over (α, m); blank: none in (0, 1]",
              xlabel="α", ylabel="m", kind="heatmap", z=z, xticks=tuple(f"{a:.2g}" for a in r.alphas), yticks=tuple(str(m) for m in widths)),
         Plot(name="critical-width", title="Largest width with a zero of λ₁ in (0, 1], against α", xlabel="α", ylabel="m", logx=True, logy=True,
-             series=(Series("largest width with a zero (ours)", tuple(a for a, _ in largest), tuple(float(m) for _, m in largest), "markers", "ours"),)
-             + ((Series("claimed m* = |K|/α", tuple(r.claimed_critical), tuple(r.claimed_critical.values()), "line", "paper"),) if r.claimed_critical else ())),
+             series=(Series("largest width with a zero (ours)", tuple(a for a, _ in largest), tuple(float(m) for _, m in largest), "markers", "ours"),)),
     ]
     n_zero = sum(pt.lambda_star is not None for pt in r.points)
     return Presentation(

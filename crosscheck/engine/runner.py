@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 import traceback
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from crosscheck.engine.outcomes import Status
@@ -59,14 +59,64 @@ def prepare(spec: CheckSpec, overrides: Mapping[str, Any], *, max_memory: float 
     return params
 
 
-def run_check(spec: CheckSpec, ctx: CheckContext) -> CheckResult:
-    """Measure, judge, present; time it. A :class:`ParameterError` raised inside is re-raised (a usage
-    error, exit 2, whatever the path); any other exception becomes an ``error`` result."""
+class _Watched(Mapping[str, Any]):
+    """The claim's quantities, noting whether ``measure`` looked at them at all."""
+
+    def __init__(self, inner: Mapping[str, Any]) -> None:
+        self._inner = inner
+        self.touched = False
+
+    def __getitem__(self, key: str) -> Any:
+        self.touched = True
+        return self._inner[key]
+
+    def __iter__(self):
+        self.touched = True
+        return iter(self._inner)
+
+    def __len__(self) -> int:
+        self.touched = True
+        return len(self._inner)
+
+    def __contains__(self, key: object) -> bool:
+        self.touched = True
+        return key in self._inner
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What ``measure`` returned for a context, how long it took, and whether it read the claim's
+    quantities. One that did not (``shareable``) can be judged against other claims' quantities too:
+    the same numbers, judged once per claim."""
+
+    value: Any
+    seconds: float
+    shareable: bool
+
+
+def measure_watched(spec: CheckSpec, ctx: CheckContext) -> Measurement | None:
+    """Measure once, noting whether ``measure`` looked at the claim's quantities; None on an exception
+    (the caller then runs the check in full, which reports the error)."""
+    watched = _Watched(ctx.expect)
     t0 = time.perf_counter()
+    try:
+        m = spec.measure(replace(ctx, expect=watched))
+    except ParameterError:
+        raise
+    except Exception:
+        return None
+    return Measurement(m, time.perf_counter() - t0, not watched.touched)
+
+
+def run_check(spec: CheckSpec, ctx: CheckContext, measured: Measurement | None = None) -> CheckResult:
+    """Measure (unless ``measured`` is given: a claim-independent measurement), judge, present; time it.
+    A :class:`ParameterError` raised inside is re-raised (a usage error, exit 2, whatever the path); any
+    other exception becomes an ``error`` result."""
+    t0 = time.perf_counter() - (measured.seconds if measured is not None else 0.0)
     rec = Recorder(ctx.expect, spec.reads, spec.role)
     pres = Presentation()
     try:
-        m = spec.measure(ctx)
+        m = spec.measure(ctx) if measured is None else measured.value
         spec.judge(m, rec)
         pres = spec.present(m)
         j = rec.finish()
