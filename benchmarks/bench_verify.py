@@ -21,15 +21,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-VOLATILE = {"seconds", "seconds_by_m", "generated_at", "environment", "options", "argv"}
-
-
 def _strip(x):
-    if isinstance(x, dict):
-        return {k: _strip(v) for k, v in x.items() if k not in VOLATILE}
-    if isinstance(x, list):
-        return [_strip(v) for v in x]
-    return x
+    """The data without what may differ between two runs with the same seed: timings and dates (the
+    report's own rule, :func:`crosscheck.report.serialize.stable_view`), the environment and the options
+    (which name the number of workers)."""
+    from crosscheck.report.serialize import stable_view
+
+    data = stable_view(x)
+    if isinstance(data, dict):
+        data = {k: v for k, v in data.items() if k not in ("environment", "options")}
+    return data
 
 
 def run(jobs: int, out: Path) -> tuple[float, dict]:

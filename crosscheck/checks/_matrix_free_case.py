@@ -166,7 +166,8 @@ def _run_case(case: Case, rng: np.random.Generator, opts: dict[str, Any], progre
     )
     block = min(n, d + int(opts["oversample"]))  # rank H₀ <= d; the certificate grows the block if not
     H0 = loss_hvp(data.X, data.y, v, W, 0.0, 0.0)
-    cert, Q = certify_multiplicity(H0, rng=rng, block=block, op_error=op_error, return_basis=True, progress=progress, **kw)
+    cert = certify_multiplicity(H0, rng=rng, block=block, op_error=op_error, return_basis=True, progress=progress, **kw)
+    Q = cert.basis
     Ha = loss_hvp(data.X, data.y, v, W, 0.0, case.alpha)
     a_err = op_error + 4 * EPS * case.alpha  # adding and removing α·x
     alpha_cert = None

@@ -36,7 +36,7 @@ Cost: about ``2k + p`` products (plus Lanczos for the extremes), O(n·k²) flops
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields, replace
 from typing import Callable
 
 import numpy as np
@@ -85,6 +85,7 @@ class SpectralCertificate:
     block: int
     probes: int
     method: str = "HMT randomized range finder + Rayleigh–Ritz, a-posteriori bound (Lemma 4.1), Weyl"
+    basis: np.ndarray | None = field(default=None, repr=False, compare=False)  # n × rank Ritz vectors (return_basis)
 
     @property
     def certified(self) -> bool:
@@ -92,7 +93,7 @@ class SpectralCertificate:
 
     def as_dict(self) -> dict:
         """JSON-ready (infinite bounds as strings)."""
-        out = asdict(self)
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "basis"}
         out["ritz"] = list(self.ritz)
         for k, val in out.items():
             if isinstance(val, float) and not math.isfinite(val):
@@ -168,7 +169,7 @@ def certify_multiplicity(
     scale: float = 0.0,
     return_basis: bool = False,
     progress: Callable[[str], None] = lambda _m: None,
-) -> SpectralCertificate | tuple[SpectralCertificate, np.ndarray]:
+) -> SpectralCertificate:
     """Certify the multiplicity of the eigenvalue ``shift`` of the symmetric operator ``A`` (shift = 0:
     its kernel dimension and rank) from products with ``A`` only; see the module docstring.
 
@@ -187,7 +188,7 @@ def certify_multiplicity(
     op_error : absolute bound on ``‖fl(Bx) − Bx‖ / ‖x‖`` added to the radius (default 0).
     scale : the threshold is ``τ = rtol·max(max|θ|, scale)``; pass a known norm (e.g. |σ| <= ‖A‖ when
         certifying the multiplicity of σ) so that a B that is all rounding noise has a scale (default 0).
-    return_basis : also return Q (n × rank), orthonormal Ritz vectors of the non-zero part.
+    return_basis : also keep Q (n × rank), orthonormal Ritz vectors of the non-zero part, in ``.basis``.
     """
     A = _operator(A)
     n = A.shape[0]
@@ -324,9 +325,9 @@ def certify_multiplicity(
     if not return_basis:
         return cert
     if not r:
-        return cert, np.zeros((n, 0))
+        return replace(cert, basis=np.zeros((n, 0)))
     # Q = Q₀U_keep written into the first work buffer (free after the probes): no fresh n × r block
-    return cert, np.matmul(Q0, Uk, out=_columns(W1, 0, r))
+    return replace(cert, basis=np.matmul(Q0, Uk, out=_columns(W1, 0, r)))
 
 
 @dataclass(frozen=True)
