@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy import optimize
 
 from crosscheck.numerics.leaky import hessian_parts, loss_hessian, slope_mix, slope_mix_derivative
 from crosscheck.numerics.rank import eigen_cluster
@@ -35,6 +34,13 @@ from crosscheck.numerics.tolerance import BRENTQ_RTOL
 from crosscheck.numerics.symmetry import IsotypicDecomposition, isotypic_decomposition
 
 CONVENTIONS = ("slope", "one-minus-slope")
+
+
+def _optimize():
+    """scipy.optimize, imported on first use (it costs ~0.1 s at start-up)."""
+    from scipy import optimize
+
+    return optimize
 
 
 def slope_of(alpha, convention: str):
@@ -152,12 +158,12 @@ def _refine(value, deriv, lo: float, hi: float, guess: float) -> tuple[float, st
     xtol = 1e-15 * max(1.0, abs(guess))
     flo, fhi = value(lo), value(hi)
     if flo * fhi < 0:
-        return optimize.brentq(value, lo, hi, xtol=xtol, rtol=BRENTQ_RTOL), "brentq(e)"
+        return _optimize().brentq(value, lo, hi, xtol=xtol, rtol=BRENTQ_RTOL), "brentq(e)"
     dlo, dhi = deriv(lo), deriv(hi)
     sign = 1.0 if value(guess) >= 0 else -1.0  # minimise |e|: for e < 0 look for a maximum of e
     if sign * dlo < 0 < sign * dhi:
-        return optimize.brentq(deriv, lo, hi, xtol=xtol, rtol=BRENTQ_RTOL), "brentq(e')"
-    res = optimize.minimize_scalar(lambda x: abs(value(x)), bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
+        return _optimize().brentq(deriv, lo, hi, xtol=xtol, rtol=BRENTQ_RTOL), "brentq(e')"
+    res = _optimize().minimize_scalar(lambda x: abs(value(x)), bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
     return float(res.x), "bounded-brent(|e|)"
 
 
@@ -180,7 +186,7 @@ def _polish(pencil: ReducedPencil, t: int, convention: str, a0: float, scale: fl
     w = 1e-6 * max(1.0, abs(a0))
     lo, hi = a0 - w, a0 + w
     if dsum(lo) < 0 < dsum(hi):
-        return optimize.brentq(dsum, lo, hi, xtol=1e-15 * max(1.0, abs(a0)), rtol=BRENTQ_RTOL), r
+        return _optimize().brentq(dsum, lo, hi, xtol=1e-15 * max(1.0, abs(a0)), rtol=BRENTQ_RTOL), r
     return a0, r
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
 
 from crosscheck.numerics import homotopy as hm
 from crosscheck.numerics.continuation import Branch
@@ -64,6 +63,8 @@ class ReplayTrace:
 
 def replay_through(hp: Homotopy, step: float = 1 / 400, lam_max: float = 1.0) -> ReplayTrace:
     """The paper's method on the whole grid (module docstring); starts at the closed-form λ = 0 minimum."""
+    from scipy.optimize import minimize  # on first use: it costs ~0.1 s of start-up
+
     if not 0.0 < step < 1.0:
         raise ValueError(f"step must be in (0, 1), got {step!r}")
     steps = 1.0 / step

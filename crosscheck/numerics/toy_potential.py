@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize_scalar
 
 from crosscheck.numerics import homotopy as hm
 from crosscheck.numerics.homotopy import Homotopy
@@ -53,6 +52,8 @@ class AntiDiagonal:
 def anti_diagonal(hp: Homotopy, lam: float, c: float, grad_norm: float, s_max: float = 3.0, points: int = 601) -> AntiDiagonal:
     """ϕ(s; λ) on a symmetric grid of ``points`` values of s in [−s_max, s_max], its exact Taylor coefficients,
     and the depth of its well (the grid minimum refined by a bounded scalar minimisation on s ≥ 0)."""
+    from scipy.optimize import minimize_scalar  # on first use: it costs ~0.1 s of start-up
+
     w = np.array([c, c])
     _, d2, d3, d4 = hm.directional_derivatives(hp, w, lam, ANTI)
     p = parts(hp, w.reshape(2, 1), lam)
