@@ -177,3 +177,18 @@ def test_version_and_list_contracts(capsys, root):
     assert main(["list", "--claims", str(root / "claims.toml")]) == 0
     out = capsys.readouterr().out
     assert "reads kernel_dim, evaluated with m, d" in out and "param m_max = 12  (integer ≥ 1)" in out and "from built-in" in out
+
+
+@pytest.mark.parametrize(("check", "params"), [
+    ("kronecker-kernel-dim", "conds = [1e15]\nm_max = 3\nd_max = 4"),
+    ("regularized-alpha-multiplicity", "conds = [1e15]\nalphas = [1e-12]\nm_max = 3\nd_max = 3"),
+])
+def test_a_true_claim_the_numerics_cannot_decide_is_inconclusive_not_contradicted(tmp_path, check, params):
+    """cond(Σ) = 1e15: Σ is singular in float64, so the rank cannot be decided; a right claim must not fail."""
+    expect = {"kronecker-kernel-dim": 'kernel_dim = "(m - 1) * d"',
+              "regularized-alpha-multiplicity": 'alpha_multiplicity = "(m - 1) * d"\nother_eigenvalue = "vnorm2 * sigma_k + alpha"'}[check]
+    c = ledger(tmp_path, f'"{check}"', expect, f"[claim.params.{check}]\n{params}\n")
+    code, data = verify(tmp_path, c)
+    r = data["claims"][0]["checks"][0]
+    assert code == 0 and r["status"] == "inconclusive" and "could not be decided numerically" in r["summary"], r["summary"]
+    assert r["n_failures"] == 0

@@ -18,7 +18,7 @@ from crosscheck.checks.cases import Case, grid, make_v, spd
 from crosscheck.engine.api import CheckContext, Param, Plot, Presentation, Recorder, Series, check
 from crosscheck.numerics import eigen_cluster, exact_rank, kronecker_hessian, numerical_rank
 from crosscheck.numerics.fd import fd_hessian
-from crosscheck.numerics.tolerance import rounding_floor as rounding_tol
+from crosscheck.numerics.tolerance import EPS, rounding_floor as rounding_tol
 from crosscheck.numerics.hessian import empirical_covariance, loss_hessian, make_problem, problem_loss
 
 GRID: dict[str, Param] = {
@@ -28,6 +28,18 @@ GRID: dict[str, Param] = {
 }
 ALPHAS = Param(default=[1e-3, 1e-1, 1.0], gt=0.0, min_len=1, doc="regularisation strengths α > 0")
 GAP_MAX = Param(default=1e-6, gt=0.0, lt=1.0, doc="largest accepted spectral-gap ratio (certificate)")
+
+
+DECIDABLE_MARGIN = 1e3  # a rank / cluster decision needs cond(Σ)·n·eps ≤ 1/1000: the smallest non-zero
+# eigenvalue, ‖H‖/cond(Σ), must stand far above the rounding floor n·eps·‖H‖ that decides "zero"
+
+
+def undecidable(cond: float, n: int) -> str:
+    """Why a rank or α-cluster decision on an n×n matrix (v vᵀ)⊗Σ with this cond(Σ) cannot be made in
+    float64 (its smallest non-zero eigenvalue is within 1000× of the rounding floor), or ""."""
+    if cond * n * EPS * DECIDABLE_MARGIN > 1.0:
+        return f"Σ is numerically singular at this size: cond(Σ)·md·eps = {cond * n * EPS:.1e} > 1e-3"
+    return ""
 
 
 def _grid_memory(p: Mapping[str, Any]) -> float:
@@ -61,6 +73,7 @@ class KernelCase:
     kernel_dim: int
     gap: float
     exact: bool
+    cond: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -96,7 +109,7 @@ def measure_kernel_dim(ctx: CheckContext) -> KernelDims:
     cases = _grid(ctx)
     for i, c in enumerate(cases, 1):
         r = numerical_rank(kronecker_hessian(c.v, c.sigma), hermitian=True)
-        out.append(KernelCase(c.label, c.m, c.d, c.m * c.d - r.rank, float(r.gap), False))
+        out.append(KernelCase(c.label, c.m, c.d, c.m * c.d - r.rank, float(r.gap), False, c.cond))
         _progress(ctx, i, len(cases))
     for m, d, v, S in _small_integer_instances(ctx, int(ctx.params["exact_cases"])):
         K = np.kron(np.outer(v, v), S).astype(np.int64)
@@ -106,9 +119,11 @@ def measure_kernel_dim(ctx: CheckContext) -> KernelDims:
 
 def judge_kernel_dim(r: KernelDims, rec: Recorder) -> None:
     for c in r.cases:
-        rec.case(c.label)
-        if c.gap > r.gap_max:
-            rec.inconclusive(f"rank split not certified in {c.label} (gap {c.gap:.1e} > {r.gap_max:.0e})")
+        uncertified = (undecidable(c.cond, c.m * c.d) if not c.exact else "") or (
+            f"rank split not certified (gap {c.gap:.1e} > {r.gap_max:.0e})" if c.gap > r.gap_max else "")
+        rec.case(c.label, undecided=uncertified)
+        if uncertified:
+            continue
         rec.claim("kernel_dim", c.kernel_dim, m=c.m, d=c.d)
         rec.claim("rank", c.m * c.d - c.kernel_dim, m=c.m, d=c.d)
 
@@ -269,6 +284,7 @@ class PosdefCase:
     alpha_count: int  # eigenvalues within the rounding floor of α
     gap: float
     floor: float
+    cond: float = 1.0
 
 
 def _alpha_cases(ctx: CheckContext) -> list[tuple[Case, float, np.ndarray, float]]:
@@ -297,7 +313,7 @@ def measure_posdef(ctx: CheckContext) -> tuple[tuple[PosdefCase, ...], float]:
         except np.linalg.LinAlgError:
             ok = False
         cl = eigen_cluster(lam, a, floor)
-        out.append(PosdefCase(f"{c.label} alpha={a:g}", c.m, c.d, a, ok, float(lam[0]), cl.count, float(cl.gap), floor))
+        out.append(PosdefCase(f"{c.label} alpha={a:g}", c.m, c.d, a, ok, float(lam[0]), cl.count, float(cl.gap), floor, c.cond))
     return tuple(out), float(ctx.params["gap_max"])
 
 
@@ -307,10 +323,11 @@ def judge_posdef(r: tuple[tuple[PosdefCase, ...], float], rec: Recorder) -> None
     compared in every case. Positive definiteness is the check's own test (Cholesky)."""
     cases, gap_max = r
     for c in cases:
-        rec.case(c.label)
+        why = undecidable(c.cond, c.m * c.d) or (f"α-cluster not certified (gap {c.gap:.1e} > {gap_max:.0e})" if c.gap > gap_max else "")
+        rec.case(c.label, undecided=why)
+        if why:
+            continue
         rec.known("cholesky_failed", 0.0 if c.cholesky_ok else 1.0, 0.0, atol=0.0, why="positive definite ⇔ Cholesky succeeds")
-        if c.gap > gap_max:
-            rec.inconclusive(f"α-cluster not certified in {c.label} (gap {c.gap:.1e})")
         rec.claim("alpha_multiplicity", c.alpha_count, m=c.m, d=c.d, alpha=c.alpha)
         if c.m >= 2:
             rec.claim("lambda_min", c.lambda_min, floor=c.floor, floor_why="10·md·eps·‖H‖₂", alpha=c.alpha, m=c.m, d=c.d)
@@ -347,6 +364,7 @@ class MultiplicityCase:
     vnorm2: float
     rest: tuple[float, ...]  # eigenvalues outside the α-cluster, descending (at most d)
     sigma: tuple[float, ...]
+    cond: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -366,7 +384,7 @@ def measure_multiplicity(ctx: CheckContext) -> Multiplicity:
         rest = np.sort(lam[np.abs(lam - a) > floor])[::-1]
         sig = np.linalg.eigvalsh(c.sigma)[::-1]
         out.append(MultiplicityCase(f"{c.label} alpha={a:g}", c.m, c.d, a, cl.count, float(cl.gap), floor, float(c.v @ c.v),
-                                    tuple(map(float, rest[: c.d])), tuple(map(float, sig))))
+                                    tuple(map(float, rest[: c.d])), tuple(map(float, sig)), c.cond))
     p = ctx.params
     rng = ctx.rng(30_000)
     m, d, a, cond = int(p["spectrum_m"]), int(p["spectrum_d"]), float(p["spectrum_alpha"]), float(p["spectrum_cond"])
@@ -377,9 +395,10 @@ def measure_multiplicity(ctx: CheckContext) -> Multiplicity:
 
 def judge_multiplicity(r: Multiplicity, rec: Recorder) -> None:
     for c in r.cases:
-        rec.case(c.label)
-        if c.gap > r.gap_max:
-            rec.inconclusive(f"α-cluster not certified in {c.label} (gap {c.gap:.1e})")
+        why = undecidable(c.cond, c.m * c.d) or (f"α-cluster not certified (gap {c.gap:.1e} > {r.gap_max:.0e})" if c.gap > r.gap_max else "")
+        rec.case(c.label, undecided=why)
+        if why:
+            continue
         rec.claim("alpha_multiplicity", c.count, m=c.m, d=c.d, alpha=c.alpha)
         for k, lam in enumerate(c.rest):
             rec.claim("other_eigenvalue", lam, case=f"k={k}", floor=c.floor + c.vnorm2 * rounding_tol(c.d, max(c.sigma)),

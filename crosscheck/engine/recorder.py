@@ -87,15 +87,22 @@ class Recorder:
         self._reasons: list[str] = []
         self._nonfinite: list[str] = []
         self._why_not: dict[str, str] = {}
+        self._undecided: list[str] = []
 
     # --- cases -------------------------------------------------------------------------------------
-    def case(self, label: str, *, applicable: bool = True, why: str = "") -> None:
+    def case(self, label: str, *, applicable: bool = True, why: str = "", undecided: str = "") -> None:
         """Start a case. ``applicable=False`` (the theorem's hypotheses fail here: ``why``) excludes it
-        from the evidence; it is counted and shown."""
+        from the evidence; it is counted and shown. ``undecided`` (e.g. "rank split not certified, gap
+        6e-2") says the computation cannot decide this case: it is excluded the same way, and the check is
+        inconclusive unless another, decided case disagrees with the claim."""
         self.cases += 1
-        self._case, self._case_ok = label, applicable
-        if applicable:
+        ok = applicable and not undecided
+        self._case, self._case_ok = label, ok
+        if ok:
             self.applicable += 1
+        elif undecided:
+            self._undecided.append(f"{label}: {undecided}")
+            self._na.append(f"{label}: not decided — {undecided}")
         else:
             self._na.append(f"{label}: {why or 'hypotheses do not hold'}")
 
@@ -238,9 +245,12 @@ class Recorder:
             status = Status.FAIL
         else:
             reasons = list(self._reasons)
+            if self._undecided:
+                reasons.append(f"{len(self._undecided)} of {self.cases} case(s) could not be decided numerically "
+                               f"(not compared), e.g. {self._undecided[0]}")
             if self.cases == 0:
                 reasons.append("no cases were run")
-            elif self.applicable == 0:
+            elif self.applicable == 0 and len(self._undecided) < self.cases:
                 reasons.append(f"the hypotheses hold in none of the {self.cases} case(s): " + "; ".join(self._na[:3])
                                + (f"; … ({len(self._na) - 3} more)" if len(self._na) > 3 else ""))
             for qc in counts if self.applicable else ():  # with no applicable case, that is the one reason
