@@ -404,6 +404,11 @@ def verify(
         for n in c.lean:
             names[n] = c.fingerprints.get(n)
     lean_path = Path(lean_dir) if lean_dir is not None else ledger.project.lean_path
+    if names and not lean_path.is_dir():
+        naming = sorted({c.id for c in claims if c.lean})
+        raise ParameterError(
+            f"no Lean package at {lean_path}, but claim(s) {', '.join(naming[:5])}{' …' if len(naming) > 5 else ''} name Lean "
+            "declarations; pass --lean-dir or set [project].lean_dir in the ledger")
     progress("Lean stage …")
     lean = run_lean_stage(lean_path, names, lean_mode, timeout=lean_timeout, progress=progress,
                           allowed_axioms=ledger.project.allowed_axioms, modules=ledger.project.lean_modules)

@@ -211,8 +211,12 @@ def test_lean_dir_defaults_to_beside_the_ledger(tmp_path, root, monkeypatch):
     assert code == 0 and data["claims"][0]["lean_state"] == "not run"
 
 
-def test_missing_lean_dir_is_named(tmp_path, root):
+def test_missing_lean_dir_is_named(tmp_path, root, capsys):
     code = main(["verify", "--claims", str(root / "claims.toml"), "--lean-dir", str(tmp_path / "nope"), "--out", str(tmp_path / "r"), "--quiet", "--quick", "--only", "thm-7.6i"])
+    assert code == 2 and f"no Lean package at {tmp_path / 'nope'}" in capsys.readouterr().err and not (tmp_path / "r").exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()  # a directory without sources: the stage runs and says so for each declaration
+    code = main(["verify", "--claims", str(root / "claims.toml"), "--lean-dir", str(empty), "--out", str(tmp_path / "r"), "--quiet", "--quick", "--only", "thm-7.6i"])
     reasons = [w["reason"] for w in results(tmp_path / "r")["claims"][0]["lean"]]
     assert code == 1 and all("no Lean sources found at" in r for r in reasons)
     assert main(["lean", "fingerprints", "--claims", str(root / "claims.toml"), "--lean-dir", str(tmp_path / "nope")]) == 2

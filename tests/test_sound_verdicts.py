@@ -154,13 +154,18 @@ def test_lean_require_without_lean_fails_in_junit_and_says_why(tmp_path, capsys)
 
 
 def test_a_ledger_copied_elsewhere_names_the_missing_lean_sources(tmp_path, capsys, root):
+    """Was: every Lean claim 'Lean failed' after all the numerics, the reason only in the JSON. Now a
+    configuration error before any work, naming the directory and the fix."""
     copy = tmp_path / "x" / "claims.toml"
     copy.parent.mkdir()
     copy.write_text((root / "claims.toml").read_text())
     code = main(["verify", "--claims", str(copy), "--out", str(tmp_path / "rep"), "--quiet", "--quick", "--jobs", "1", "--only", "hessian-is-kronecker"])
     err = capsys.readouterr().err
-    assert code == 1
-    assert "claim hessian-is-kronecker: Lean failed" in err and f"none found at {tmp_path / 'x' / 'lean'}" in err and "--lean-dir" in err
+    assert code == 2 and not (tmp_path / "rep").exists()
+    assert f"no Lean package at {tmp_path / 'x' / 'lean'}" in err and "hessian-is-kronecker" in err and "--lean-dir" in err
+    code = main(["verify", "--claims", str(copy), "--out", str(tmp_path / "rep"), "--quiet", "--quick", "--jobs", "1",
+                 "--only", "hessian-is-kronecker", "--lean-dir", str(root / "lean")])
+    assert code == 0
 
 
 def test_unknown_claim_ids_say_did_you_mean(tmp_path, capsys, root):
