@@ -189,7 +189,7 @@ def load_ledger(path: str | Path, checks: Mapping[str, CheckSpec] | None = None,
                   for name, specs in load_check_modules(check_entries(project) if checks is None else project.checks, root)]
         reg = build_registry(*([tuple(checks.values())] if checks is not None else []), *groups)
     except CheckLoadError as exc:
-        raise LedgerError(spath, f"[project].checks: {exc}", None, "project.checks") from None
+        raise LedgerError(spath, str(exc), None, "project.checks") from None
     raw_claims = data.get("claim")
     if not isinstance(raw_claims, list) or not raw_claims:
         raise LedgerError(spath, "no [[claim]] tables found")

@@ -95,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--executor", default="process", metavar="process|dask:ADDRESS",
                    help="where the checks run: process (--jobs forked workers, the default) or dask:ADDRESS, a Dask "
                         "cluster's scheduler (optional extra: pip install 'crosscheck[dask]')")
+    v.add_argument("--strict", action="store_true", help="also fail the run on an inconclusive or not-run claim the ledger does not record")
     v.add_argument("--quiet", action="store_true", help="no progress output")
 
     ls = sub.add_parser("list", help="list claims and checks")
@@ -203,6 +204,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             lean_timeout=args.lean_timeout,
             jobs=args.jobs,
             max_memory=args.max_memory,
+            strict=args.strict,
             command=" ".join(["crosscheck", *(sys.argv[1:] if args.argv is None else args.argv)]),
             progress=progress,
             executor=executor,

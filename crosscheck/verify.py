@@ -46,6 +46,7 @@ class ClaimVerdict:
     evidence: tuple[CheckResult, ...]
     controls: tuple[CheckResult, ...]
     coverage: tuple[QuantityCoverage, ...] = ()
+    strict: bool = False  # --strict: an unrecorded inconclusive or not-run verdict fails the run too
 
     @property
     def recorded(self) -> str | None:
@@ -57,7 +58,7 @@ class ClaimVerdict:
         that no longer holds also fails the run, so the ledger is kept true."""
         if self.recorded is not None:
             return self.verdict != self.recorded
-        return self.verdict in BAD_VERDICTS
+        return self.verdict in BAD_VERDICTS or (self.strict and self.verdict in (Verdict.INCONCLUSIVE, Verdict.NOT_RUN))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -376,6 +377,7 @@ def verify(
     command: str = "",
     progress: Callable[[str], None] = lambda _m: None,
     executor: Executor | None = None,
+    strict: bool = False,
     cost_hints: Mapping[str, float] | None = None,
 ) -> RunResult:
     """Run the whole pipeline and return the result (the caller writes the report). Raises
@@ -430,7 +432,7 @@ def verify(
         why = reason(v, [*evidence, *controls], wit)
         explanation = why or describe(v, lstate, rows)
         verdicts.append(ClaimVerdict(claim=c, verdict=v, explanation=explanation, lean_state=lstate, numerics=nstate,
-                                     lean=tuple(wit), evidence=tuple(evidence), controls=tuple(controls), coverage=rows))
+                                     lean=tuple(wit), evidence=tuple(evidence), controls=tuple(controls), coverage=rows, strict=strict))
     t2 = time.perf_counter()
     failing = [f"claim {v.claim.id}: {v.verdict} — " + (f"the ledger records {v.recorded!r}; it changed" if v.recorded else v.explanation)
                for v in verdicts if v.fails_run]
@@ -452,6 +454,8 @@ def verify(
             "quick": quick,
             "jobs": jobs,
             "claims": str(claims_path),
+            "lean_dir": str(lean_path.resolve()),
+            "strict": strict,
             "claims_run": len(claims),
             "claims_total": len(ledger.claims),
             "check_runs": len(tasks),

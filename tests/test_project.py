@@ -121,3 +121,9 @@ def test_lean_modules_restrict_the_build_and_an_unknown_module_is_named(project,
     p.write_text(p.read_text().replace('["GeomPaper.Basic"]', '["GeomPaper.Nope"]'))
     r = cli("verify", "--claims", str(p), "--out", str(tmp_path / "rep2"), "--jobs", "1", cwd=tmp_path, env={"CROSSCHECK_LEAN_PATH": str(bin_dir)})
     assert r.returncode == 1 and "lean_modules names GeomPaper.Nope, which is not a module of the package" in r.stdout + r.stderr
+
+
+def test_a_syntax_error_in_a_user_module_names_its_own_line(project, tmp_path):
+    (project / "checks" / "typo.py").write_text("x = 1\n\ndef f(\n    return 2\n")
+    r = cli("list", "--claims", str(project / "claims.toml"), cwd=tmp_path)
+    assert r.returncode == 2 and "typo.py:3: failed to import: SyntaxError" in r.stderr, r.stderr

@@ -197,3 +197,11 @@ def test_a_true_claim_the_numerics_cannot_decide_is_inconclusive_not_contradicte
     r = data["claims"][0]["checks"][0]
     assert code == 0 and r["status"] == "inconclusive" and "could not be decided numerically" in r["summary"], r["summary"]
     assert r["n_failures"] == 0
+
+
+def test_strict_fails_the_run_on_an_unrecorded_inconclusive_claim(tmp_path, capsys):
+    c = ledger(tmp_path, '"kronecker-kernel-dim"', 'kernel_dim = "(m - 1) * d"', "[claim.params.kronecker-kernel-dim]\nm_max = 3\nd_max = 2\ngap_max = 1e-30\n")
+    code, data = verify(tmp_path, c)
+    assert code == 0 and data["claims"][0]["verdict"] == "inconclusive"
+    code, data = verify(tmp_path, c, "--strict")
+    assert code == 1 and "claim prop: inconclusive" in capsys.readouterr().err

@@ -57,6 +57,9 @@ def _import_file(path: Path) -> ModuleType:
     sys.modules[name] = mod
     try:
         spec.loader.exec_module(mod)
+    except SyntaxError as exc:  # the line is the error's own, not the importer's
+        sys.modules.pop(name, None)
+        raise CheckLoadError(f"{path}:{exc.lineno or '?'}: failed to import: SyntaxError: {exc.msg}") from None
     except Exception as exc:  # a user's module: report where, never crash
         sys.modules.pop(name, None)
         tb = traceback.extract_tb(exc.__traceback__)

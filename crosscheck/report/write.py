@@ -71,7 +71,7 @@ def write_reports(result, out_dir: str | Path, *, root: str | Path = ".", extra_
     os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; a report directory is an ordinary directory
     try:
         project = getattr(result.ledger, "project", None)
-        lean_dir = project.lean_path if project is not None else Path(root).resolve() / "lean"
+        lean_dir = result.options.get("lean_dir") or (project.lean_path if project is not None else Path(root).resolve() / "lean")
         lean_href = os.path.relpath(Path(lean_dir).resolve(), out)
         data = result_data(result, root=root, lean_href=lean_href)
         (tmp / "results.json").write_text(json.dumps(data, indent=1, ensure_ascii=False, sort_keys=False), encoding="utf-8")
@@ -111,12 +111,17 @@ def rerender(results_path: str | Path, out_dir: str | Path | None = None) -> Pat
     out = Path(out_dir) if out_dir is not None else src.parent
     if out_dir is not None:
         check_out_dir(out)
+    try:  # render everything before writing anything: malformed data leaves no half-written report
+        html = render_html(data)
+        summary = render_summary(data, title=data.get("title"))
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise ValueError(f"{results_path}: malformed results.json ({type(exc).__name__}: {exc}); nothing written") from None
+    if out_dir is not None:
         out.mkdir(parents=True, exist_ok=True)
         if src.resolve() != (out / "results.json").resolve():
             shutil.copyfile(src, out / "results.json")
-    html = render_html(data)
     tmp = out / ".index.html.tmp"
     tmp.write_text(html, encoding="utf-8")
     os.replace(tmp, out / "index.html")
-    (out / "summary.md").write_text(render_summary(data, title=data.get("title")), encoding="utf-8")
+    (out / "summary.md").write_text(summary, encoding="utf-8")
     return out
