@@ -44,6 +44,7 @@ class ClaimState:
     lean_state: str | None
     worst_error: float | None
     recorded: str | None = None
+    claimed: str = ""  # the claim as the ledger stated it: quantities, values, tolerances, checks, Lean names
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,12 @@ class Change:
             return False
         return RANK.get(self.new.verdict, 0) < RANK.get(self.old.verdict, 0)
 
+    @property
+    def edited(self) -> bool:
+        """The ledger's statement of the claim changed (values, tolerances, checks, Lean names): a verdict
+        that got better this way is a change of the question, not of the answer — worth a review."""
+        return self.old is not None and self.new is not None and bool(self.old.claimed) and self.old.claimed != self.new.claimed
+
 
 @dataclass(frozen=True)
 class Diff:
@@ -69,6 +76,10 @@ class Diff:
     @property
     def regressions(self) -> tuple[Change, ...]:
         return tuple(c for c in self.changed if c.regression)
+
+    @property
+    def edits(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changed if c.edited)
 
 
 def _float(x: Any) -> float | None:
@@ -87,7 +98,15 @@ def claim_state(c: Mapping[str, Any]) -> ClaimState:
     worst = None
     if errors:
         worst = float("nan") if any(math.isnan(e) for e in errors) else max(errors)
-    return ClaimState(str(c["id"]), str(c.get("verdict")), c.get("lean_state"), worst, c.get("recorded_verdict"))
+    expect = c.get("expect") or {}
+    claimed = "; ".join(
+        f"{q}={e.get('value')}|rtol {e.get('rtol', 0)}|atol {e.get('atol', 0)}" if isinstance(e, dict) else f"{q}={e}"
+        for q, e in sorted(expect.items())
+    ) if isinstance(expect, dict) else ""
+    checks = ",".join(str(r.get("check_id")) for r in [*(c.get("checks") or []), *(c.get("controls") or [])] if isinstance(r, dict))
+    lean = ",".join(str(w.get("name")) for w in c.get("lean") or [] if isinstance(w, dict))
+    return ClaimState(str(c["id"]), str(c.get("verdict")), c.get("lean_state"), worst, c.get("recorded_verdict"),
+                      f"{claimed} || checks {checks} || lean {lean}")
 
 
 def load_results(path: str | Path) -> dict[str, ClaimState]:
@@ -112,7 +131,7 @@ def compare(old: Mapping[str, ClaimState], new: Mapping[str, ClaimState]) -> Dif
         if cid not in new:
             continue
         a, b = old[cid], new[cid]
-        if (a.verdict, a.lean_state, fmt_error(a.worst_error)) != (b.verdict, b.lean_state, fmt_error(b.worst_error)):
+        if (a.verdict, a.lean_state, fmt_error(a.worst_error), a.claimed) != (b.verdict, b.lean_state, fmt_error(b.worst_error), b.claimed):
             changed.append(Change(cid, a, b))
         else:
             unchanged += 1
@@ -136,7 +155,8 @@ def render(d: Diff, old_name: str, new_name: str) -> str:
         "## crosscheck diff",
         "",
         f"`{old_name}` → `{new_name}`: {len(d.changed)} changed, {len(d.added)} added, {len(d.removed)} removed, "
-        f"{d.unchanged} unchanged; **{len(d.regressions)} regression(s)**.",
+        f"{d.unchanged} unchanged; **{len(d.regressions)} regression(s)**"
+        + (f", **{len(d.edits)} claim(s) edited in the ledger**" if d.edits else "") + ".",
         "",
     ]
     if not (d.changed or d.added or d.removed):
@@ -147,6 +167,8 @@ def render(d: Diff, old_name: str, new_name: str) -> str:
         a, b = c.old, c.new
         assert a is not None and b is not None
         flag = "**regression**" if c.regression else ("better" if RANK.get(b.verdict, 0) > RANK.get(a.verdict, 0) else "")
+        if c.edited:
+            flag = (flag + "; " if flag else "") + "**claim edited in the ledger** (values, tolerances, checks or Lean names): review"
         lines.append(
             f"| `{cell(c.id)}` | {_pair(_verdict(a), _verdict(b))} | {_pair(a.lean_state, b.lean_state)} | "
             f"{_pair(fmt_error(a.worst_error), fmt_error(b.worst_error))} | {flag or '—'} |"
@@ -166,7 +188,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("diff", help="what changed between two results.json files (Markdown)")
     p.add_argument("old", metavar="OLD/results.json")
     p.add_argument("new", metavar="NEW/results.json")
-    p.add_argument("--fail-on-regression", action="store_true", help="exit 1 when a claim's verdict got worse")
+    p.add_argument("--fail-on-regression", action="store_true",
+                   help="exit 1 when a claim's verdict got worse, a claim was removed, or a claim's statement in the ledger changed")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -176,5 +199,22 @@ def run(args: argparse.Namespace) -> int:
         print(f"crosscheck: error: {exc}", file=sys.stderr)
         return 2
     d = compare(old, new)
+    scope = [_scope(p) for p in (args.old, args.new)]
+    if scope[0] != scope[1] or any(s and s != "all claims" for s in scope):
+        print(f"> note: the runs differ in scope or are partial ({scope[0] or '?'} → {scope[1] or '?'}); "
+              "claims missing from one side show as added or removed\n")
     print(render(d, args.old, args.new), end="")
-    return 1 if args.fail_on_regression and d.regressions else 0
+    return 1 if args.fail_on_regression and (d.regressions or d.removed or d.edits) else 0
+
+
+def _scope(path: str) -> str:
+    """'all claims', or e.g. '2 of 33 claims, quick mode' (from the results' summary)."""
+    try:
+        s = read_results(path).get("summary") or {}
+    except ResultsFileError:
+        return ""
+    n, total = s.get("claims"), s.get("claims_total", s.get("claims"))
+    parts = ["all claims" if n == total else f"{n} of {total} claims"]
+    if s.get("quick"):
+        parts.append("quick mode")
+    return ", ".join(parts)

@@ -187,3 +187,27 @@ def test_diff_bad_files_exit_2(tmp_path, capsys, content, message):
     assert "crosscheck: error:" in err and message in err
     with pytest.raises(DiffError):
         load_results(bad)
+
+
+def test_a_loosened_tolerance_or_a_removed_claim_is_flagged_and_fails_with_fail_on_regression(tmp_path, capsys):
+    """A contradicted claim turned green by widening its tolerance is an edit of the question, not a better
+    answer: shown and failing under --fail-on-regression, like a removed claim."""
+    import copy
+
+    old = copy.deepcopy(OLD)
+    new = copy.deepcopy(OLD)
+    c0 = new["claims"][0]
+    c0["expect"] = {"q": {"value": "1", "rtol": 0.5, "atol": 0.0}}
+    old["claims"][0]["expect"] = {"q": {"value": "1", "rtol": 0.005, "atol": 0.0}}
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps(old))
+    b.write_text(json.dumps(new))
+    assert main(["diff", str(a), str(b)]) == 0
+    out = capsys.readouterr().out
+    assert "claim edited in the ledger" in out and "1 claim(s) edited" in out
+    assert main(["diff", str(a), str(b), "--fail-on-regression"]) == 1
+    capsys.readouterr()
+    gone = copy.deepcopy(old)
+    gone["claims"] = gone["claims"][1:]
+    b.write_text(json.dumps(gone))
+    assert main(["diff", str(a), str(b), "--fail-on-regression"]) == 1
