@@ -255,9 +255,14 @@ def summary_line(result) -> str:
 
 
 def _load(claims: str, max_memory: float | None = None):
-    from crosscheck.claims import load_ledger
+    from crosscheck.claims import LedgerError, load_ledger
 
-    return load_ledger(claims, max_memory=max_memory)
+    try:
+        return load_ledger(claims, max_memory=max_memory)
+    except LedgerError as exc:
+        if exc.message == "file not found" and exc.claim is None:
+            raise LedgerError(exc.path, "file not found (run from a project folder, pass --claims PATH, or `crosscheck init DIR` to start one)") from None
+        raise
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -326,8 +331,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         close = difflib.get_close_matches(args.claim, [c.id for c in ledger.claims], 1)
         return _error(f"--claim: unknown claim id {args.claim!r}" + (f" (did you mean {close[0]!r}?)" if close else "") + "; see `crosscheck list`")
     users = [c for c in ledger.claims if args.check_id in c.checks and (args.claim is None or c.id == args.claim)]
-    if not users and (spec.required or args.claim):
-        return _error(f"no claim in {args.claims} lists check {args.check_id!r}" + (f" (claim {args.claim!r})" if args.claim else ""))
+    if not users and args.claim:
+        return _error(f"claim {args.claim!r} does not list check {args.check_id!r} in {args.claims}")
+    if not users and spec.required:
+        return _error(f"no claim in {args.claims} lists check {args.check_id!r}, which needs claimed quantities {list(spec.required)}")
     expect, claim_params = {}, {}
     if users:
         expect = {q: e for q, e in users[0].expect.items() if q in spec.reads}
@@ -336,7 +343,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     try:
         params = prepare(spec, explicit, max_memory=args.max_memory)
     except ParameterError as exc:
-        return _error(f"{exc} (nothing was run)")
+        from_claim = f"; claim {users[0].id} sets {', '.join(f'{k} = {v!r}' for k, v in claim_params.items())}" if claim_params else ""
+        return _error(f"{exc} (nothing was run{from_claim})")
     seed = DEFAULT_SEED if args.seed is None else args.seed
     progress = _Progress(args.quiet or args.json)
     ctx = CheckContext(seed=seed, params=params, expect=expect, progress=progress, quick=args.quick, overridden=frozenset(explicit))
@@ -350,6 +358,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(json.dumps(data, indent=1, ensure_ascii=False))
     else:
         claim = f", claim {users[0].id}" if users else ""
+        if users and users[0].recorded_verdict:
+            claim += f"; the ledger records this claim as a known finding ({users[0].recorded_verdict})"
         print(f"{res.check_id}: {res.status} — {res.summary} ({res.cases} cases, {res.seconds:.2f} s, seed {seed}{claim})")
         if res.worst:
             w = res.worst

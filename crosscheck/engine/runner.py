@@ -37,7 +37,9 @@ def default_budget() -> float:
 
 
 def _gib(x: float) -> str:
-    return f"{x / 2**30:.2f} GiB" if x >= 2**28 else f"{x / 2**20:.0f} MiB"
+    if x >= 2**28:
+        return f"{x / 2**30:.2f} GiB"
+    return f"{x / 2**20:.0f} MiB" if x >= 2**20 else f"{x / 2**10:.0f} KiB"
 
 
 def prepare(spec: CheckSpec, overrides: Mapping[str, Any], *, max_memory: float | None = None) -> dict[str, Any]:

@@ -33,12 +33,13 @@ def _short(text: str, n: int = MAX_REASON) -> str:
 
 def claim_reason(c: Mapping[str, Any]) -> str:
     """Why a claim is not green: its explanation and every non-passing witness."""
-    parts = [str(c.get("explanation") or "")]
+    explanation = str(c.get("explanation") or "")
+    parts = [explanation]
     for w in c.get("lean") or []:
-        if w.get("state") == "failed":
+        if w.get("state") == "failed" and not explanation.startswith(f"{w.get('name')}:"):
             parts.append(f"Lean {w.get('name')}: {w.get('reason')}")
     for r in c.get("checks") or []:
-        if r.get("status") != "pass":
+        if r.get("status") != "pass" and not explanation.startswith(f"{r.get('check_id')}:"):  # not said twice
             parts.append(f"{r.get('check_id')}: {r.get('status')} — {r.get('summary')}")
     for r in c.get("controls") or []:
         if r.get("status") != "pass":
