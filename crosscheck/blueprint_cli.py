@@ -54,6 +54,8 @@ def _import(bp, args: argparse.Namespace) -> int:
     from crosscheck.claims import LedgerError, load_ledger
 
     path = Path(args.claims)
+    if not path.parent.is_dir():
+        return _error(f"{path}: the folder {path.parent} does not exist (create it, or pass --claims in an existing folder)")
     try:
         existing = path.read_text(encoding="utf-8") if path.exists() else None
     except (OSError, UnicodeDecodeError) as exc:
