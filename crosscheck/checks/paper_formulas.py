@@ -118,7 +118,7 @@ def judge_formulas(r: FormulaCheck, rec: Recorder) -> None:
     rec.claim("fourth_moment_overestimate", r.values["fourth_moment"].degenerate / f22.degenerate - 1.0, **v)
     rec.claim("fourth_moment_overestimate_solver", r.values["fourth_moment"].solver_eigenvector / f22.solver_eigenvector - 1.0, **v)
     rec.claim("max_row_norm", r.max_row_norm, **v)
-    rec.case(f"fits over widths {list(r.widths)}")
+    rec.case(f"fits over widths {', '.join(map(str, r.widths))}")
     a = {"alpha": r.alpha}
     rec.claim("K_approx_degenerate", r.K_approx_degenerate, **a)
     rec.claim("K_approx_solver", r.K_approx_solver, **a)

@@ -503,9 +503,9 @@ def judge_fits(r: Fits, rec: Recorder) -> None:
     av = {"alpha": r.alpha}
     if not any(rec.stated(q) for q in FIT_READS):
         rec.inconclusive(pc.NOTHING)
-    rec.case(f"log–log fit over widths {list(r.widths)}")
+    rec.case(f"log–log fit over widths {', '.join(map(str, r.widths))}")
     rec.claim("loglog_exponent", r.exponent, **av)
-    label = f"λ* over widths {list(r.trace_widths)}"
+    label = f"λ* over widths {', '.join(map(str, r.trace_widths))}"
     if r.unconverged:
         why = "branches did not converge at " + "; ".join(r.unconverged)
         rec.case(label, applicable=False, why=why)

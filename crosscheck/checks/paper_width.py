@@ -130,11 +130,11 @@ def judge_width_scaling(r: Scaling, rec: Recorder) -> None:
     a = {"alpha": r.alpha}
     if not any(rec.stated(q) for q in SCALING_READS):
         rec.inconclusive(pc.NOTHING)
-    rec.case(f"fit over widths {list(r.widths)}")
+    rec.case(f"fit over widths {', '.join(map(str, r.widths))}")
     for q, val in (("K", r.K), ("K2", r.K2), ("law_coefficient", r.alpha / abs(r.K))):
         rec.claim(q, val, **a)
     bad = [f"m={row.m}: {row.why_not_converged}" for row in r.rows if not row.converged]
-    label = f"zeros of λ₁ over widths {list(r.widths)}"
+    label = f"zeros of λ₁ over widths {', '.join(map(str, r.widths))}"
     if bad:
         why = "branches did not converge at " + "; ".join(bad)
         rec.case(label, applicable=False, why=why)
@@ -143,7 +143,7 @@ def judge_width_scaling(r: Scaling, rec: Recorder) -> None:
     else:
         rec.case(label)
         interior = [row.m for row in r.rows if row.lambda_star is not None]
-        none = f"no width of {list(r.widths)} has a zero of λ₁ in (0, 1]"
+        none = f"no width of {', '.join(map(str, r.widths))} has a zero of λ₁ in (0, 1]"
         for q, val in (("largest_width_with_zero", max(interior, default=None)), ("smallest_width_with_zero", min(interior, default=None))):
             if val is None:
                 pc.absent(rec, q, none, **a)
@@ -165,7 +165,7 @@ def judge_width_scaling(r: Scaling, rec: Recorder) -> None:
             rec.claim(q, row.lambda_star, m=row.m, alpha=r.alpha)
     for q in STAR_READS:
         if int(q.removeprefix("lambda_star_m")) not in r.widths:
-            rec.not_compared(q, f"width {q.removeprefix('lambda_star_m')} is not among the widths {list(r.widths)}")
+            rec.not_compared(q, f"width {q.removeprefix('lambda_star_m')} is not among the widths {', '.join(map(str, r.widths))}")
 
 
 def present_width_scaling(r: Scaling) -> Presentation:
@@ -274,7 +274,7 @@ def measure_alpha_line(ctx: CheckContext) -> Line:
 def judge_alpha_line(r: Line, rec: Recorder) -> None:
     if not any(rec.stated(q) for q in LINE_READS):
         rec.inconclusive(pc.NOTHING)
-    label = f"α = {r.alpha:g}, widths {list(r.widths)}"
+    label = f"α = {r.alpha:g}, widths {', '.join(map(str, r.widths))}"
     if r.unconverged:
         why = "branches did not converge at " + "; ".join(r.unconverged)
         rec.case(label, applicable=False, why=why)
@@ -284,7 +284,7 @@ def judge_alpha_line(r: Line, rec: Recorder) -> None:
     rec.case(label)
     have = [m for m, s in r.stars if s is not None]
     a = {"alpha": r.alpha}
-    few = f"only {len(have)} of the widths {list(r.widths)} have a zero of λ₁ in (0, 1], so there is no line fit"
+    few = f"only {len(have)} of the widths {', '.join(map(str, r.widths))} have a zero of λ₁ in (0, 1], so there is no line fit"
     if have:
         rec.claim("slope", r.slope, **a)
     else:
