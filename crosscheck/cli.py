@@ -305,8 +305,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from crosscheck.engine.params import ParameterError
     from crosscheck.engine.runner import prepare, run_check
     from crosscheck.engine.spec import CheckContext
-    from crosscheck.report.serialize import to_data
-    from crosscheck.verify import DEFAULT_SEED
+    from crosscheck.engine.runner import DEFAULT_SEED
 
     try:
         ledger = _load(args.claims, args.max_memory)
@@ -353,6 +352,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     except ParameterError as exc:
         return _error(f"{exc}")
     if args.json:
+        from crosscheck.report.serialize import to_data
+
         data = to_data(res)
         data.pop("plots", None)
         print(json.dumps(data, indent=1, ensure_ascii=False))

@@ -24,7 +24,7 @@ from typing import Mapping, Sequence
 
 from crosscheck.engine.outcomes import Status, Verdict
 from crosscheck.engine.results import CheckResult
-from crosscheck.lean.witness import FAILED, NOT_RUN, VERIFIED
+from crosscheck.lean.states import FAILED, NOT_RUN, VERIFIED
 
 CONFIRMED, SUPPORTED, AGREES = Verdict.CONFIRMED, Verdict.SUPPORTED, Verdict.AGREES
 CONTRADICTED, LEAN_FAILED = Verdict.CONTRADICTED, Verdict.LEAN_FAILED

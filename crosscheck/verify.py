@@ -32,7 +32,7 @@ from crosscheck.lean.stage import run_lean_stage
 from crosscheck.lean.witness import DeclWitness, LeanStage, claim_state, statement_diff
 from crosscheck.verdict import BAD_VERDICTS, QuantityCoverage, combine, coverage, describe, numerics_state, reason
 
-DEFAULT_SEED = 20240607
+from crosscheck.engine.runner import DEFAULT_SEED  # noqa: E402,F401  (re-exported: the fixed default seed)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -3,6 +3,7 @@ longest first, picklable jobs that rebuild the registry from the ledger, and a r
 
 import json
 import pickle
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -174,3 +175,15 @@ def test_run_cache_shares_a_branch_between_processes_unchanged(tmp_path, monkeyp
     c = pc.traced(3, 4e-3, 0.1)  # a damaged entry is recomputed
     assert np.array_equal(c.branch.u, a.branch.u)
     pc.traced.cache_clear()
+
+
+def test_loading_the_ledger_and_every_bundled_check_imports_no_scipy_and_nothing_heavy():
+    """Start-up: scipy (linalg, sparse, optimize), scikit-learn, matplotlib, jinja2 and the Markdown
+    renderer are imported on first use, never by loading the ledger and the registry."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import crosscheck.claims as c; c.load_ledger('claims.toml'); "
+            "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in ('scipy', 'sklearn', 'matplotlib', 'jinja2', 'markdown_it')}))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

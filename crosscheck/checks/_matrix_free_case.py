@@ -20,7 +20,6 @@ from crosscheck.numerics._blas import single_blas_thread
 from crosscheck.numerics.certify import SpectralCertificate, certify_multiplicity, extreme_eigenvalue
 from crosscheck.numerics.datasets import Dataset, digits, integer_gram_rank, synthetic
 from crosscheck.numerics.hessian import empirical_covariance
-from crosscheck.numerics.hvp import loss_hvp
 
 QUANTITIES = ("kernel_dim", "alpha_multiplicity")
 DATASETS = ("synthetic", "digits", "digits-nonconstant")
@@ -165,6 +164,8 @@ def _run_case(case: Case, rng: np.random.Generator, opts: dict[str, Any], progre
         rtol=float(opts["rtol"]), gap_max=float(opts["gap_max"]), probes=int(opts["probes"]), oversample=int(opts["oversample"])
     )
     block = min(n, d + int(opts["oversample"]))  # rank H₀ <= d; the certificate grows the block if not
+    from crosscheck.numerics.hvp import loss_hvp  # on first use: it subclasses scipy's LinearOperator (start-up)
+
     H0 = loss_hvp(data.X, data.y, v, W, 0.0, 0.0)
     cert = certify_multiplicity(H0, rng=rng, block=block, op_error=op_error, return_basis=True, progress=progress, **kw)
     Q = cert.basis

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 import numpy as np
-import scipy.linalg
+from crosscheck.numerics._lazy import scipy_linalg
 
 from crosscheck.checks.cases import Case, grid, make_v, spd
 from crosscheck.engine.api import CheckContext, Param, Plot, Presentation, Recorder, Series, check
@@ -308,7 +308,7 @@ def measure_posdef(ctx: CheckContext) -> tuple[tuple[PosdefCase, ...], float]:
     for c, a, lam, floor in _alpha_cases(ctx):
         H = kronecker_hessian(c.v, c.sigma) + a * np.eye(c.m * c.d)
         try:
-            scipy.linalg.cholesky(H, lower=True, check_finite=False)
+            scipy_linalg.cholesky(H, lower=True, check_finite=False)
             ok = True
         except np.linalg.LinAlgError:
             ok = False

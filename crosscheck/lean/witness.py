@@ -24,7 +24,7 @@ from crosscheck.lean.audit import DEFAULT_ALLOWED_AXIOMS, static_chain
 from crosscheck.lean.problems import Kind, Problem
 from crosscheck.lean.static import LeanDecl, StaticScan
 
-VERIFIED, FAILED, NOT_RUN = "verified", "failed", "not run"
+from crosscheck.lean.states import FAILED, NOT_RUN, VERIFIED  # noqa: F401  (re-exported)
 ALLOWED_AXIOMS = DEFAULT_ALLOWED_AXIOMS
 
 

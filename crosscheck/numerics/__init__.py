@@ -2,12 +2,26 @@
 vec(W) is row-major (index (j, k) ↦ j·d + k), so ``∇²_W L(W, 0) = (v vᵀ) ⊗ Σ̂ + α I``.
 """
 
-from crosscheck.numerics.activation import ACTIVATIONS, SOFTPLUS, TANH, Activation, activation
-from crosscheck.numerics.hessian import loss, loss_grad, loss_hessian
-from crosscheck.numerics.model import Model, empirical_covariance, kronecker_hessian, make_model
-from crosscheck.numerics.rank import Cluster, RankResult, eigen_cluster, exact_rank, numerical_rank
-from crosscheck.numerics.hvp import loss_hvp
-from crosscheck.numerics.certify import SpectralCertificate, certify_multiplicity
+from importlib import import_module
+from typing import Any
+
+# name → module: imported on first use, so importing crosscheck.numerics (and the check modules that use
+# it) does not pull in scipy.sparse / scipy.linalg before a check actually computes (start-up time)
+_WHERE = {
+    "ACTIVATIONS": "activation", "SOFTPLUS": "activation", "TANH": "activation", "Activation": "activation", "activation": "activation",
+    "loss": "hessian", "loss_grad": "hessian", "loss_hessian": "hessian",
+    "Model": "model", "empirical_covariance": "model", "kronecker_hessian": "model", "make_model": "model",
+    "Cluster": "rank", "RankResult": "rank", "eigen_cluster": "rank", "exact_rank": "rank", "numerical_rank": "rank",
+    "loss_hvp": "hvp",
+    "SpectralCertificate": "certify", "certify_multiplicity": "certify",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(import_module(f"crosscheck.numerics.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'crosscheck.numerics' has no attribute {name!r}")
+
 
 __all__ = [
     "ACTIVATIONS",

@@ -4,7 +4,7 @@ The branch solves ``F(W, λ) = ∇_W L_α(W, λ) = 0``; it starts at the closed-
 ``L_α(·, 0)`` (:func:`crosscheck.numerics.homotopy.linear_minimum`, unique for α > 0) and is followed by
 pseudo-arclength continuation (:mod:`crosscheck.numerics.continuation`) with ``‖∇L‖₂ ≤ 1e-10`` at every
 accepted point. The test function is the smallest Hessian eigenvalue λ₁ (monitored with the second one, λ₂,
-by a partial symmetric eigensolver: ``scipy.linalg.eigh(..., subset_by_index=[0, 1])``). The first sign
+by a partial symmetric eigensolver: ``scipy_linalg.eigh(..., subset_by_index=[0, 1])``). The first sign
 change of λ₁ with λ > 0 brackets a degenerate point, which is then solved for exactly by the extended system
 ``∇L = 0, Hφ = 0, cᵀφ = 1`` and classified (fold vs branch point).
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.linalg
+from crosscheck.numerics._lazy import scipy_linalg
 
 from crosscheck.numerics import homotopy as hm
 from crosscheck.numerics.continuation import Branch, ContinuationOptions, System, continue_branch, tangent
@@ -37,11 +37,11 @@ def gradient_system(hp: Homotopy) -> System:
 def smallest_eigs(H: np.ndarray, k: int = 2) -> np.ndarray:
     """The k smallest eigenvalues of symmetric H (partial solve, no full spectrum)."""
     k = min(k, H.shape[0])
-    return scipy.linalg.eigh(H, eigvals_only=True, subset_by_index=[0, k - 1], check_finite=False)
+    return scipy_linalg.eigh(H, eigvals_only=True, subset_by_index=[0, k - 1], check_finite=False)
 
 
 def smallest_eigpair(H: np.ndarray) -> tuple[float, np.ndarray]:
-    w, V = scipy.linalg.eigh(H, subset_by_index=[0, 0], check_finite=False)
+    w, V = scipy_linalg.eigh(H, subset_by_index=[0, 0], check_finite=False)
     return float(w[0]), V[:, 0]
 
 

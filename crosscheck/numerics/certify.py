@@ -37,10 +37,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields, replace
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:  # the real import is lazy (start-up time)
+    from scipy.sparse.linalg import LinearOperator
 
 import numpy as np
-from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, aslinearoperator, eigsh
+from crosscheck.numerics._lazy import sparse_linalg
 
 from crosscheck.numerics._validate import as_scalar
 from crosscheck.numerics.orth import fortran_buffer, orthonormal_basis
@@ -145,13 +148,13 @@ class _Counted:
 
 
 def _operator(A) -> LinearOperator:
-    if not isinstance(A, LinearOperator):
+    if not isinstance(A, sparse_linalg.LinearOperator):
         A = np.asarray(A, dtype=np.float64)
         if A.ndim != 2:
             raise ValueError(f"A: expected a square matrix or LinearOperator, got shape {A.shape}")
     if A.shape[0] != A.shape[1] or A.shape[0] < 1:
         raise ValueError(f"A: must be square and non-empty, got shape {A.shape}")
-    return A if isinstance(A, LinearOperator) else aslinearoperator(A)
+    return A if isinstance(A, sparse_linalg.LinearOperator) else sparse_linalg.aslinearoperator(A)
 
 
 def certify_multiplicity(
@@ -364,12 +367,12 @@ def extreme_eigenvalue(
         i = -1 if which == "LA" else 0
         res = float(np.linalg.norm(M @ V[:, i] - w[i] * V[:, i]))
         return ExtremeEigenvalue(which, float(w[i]), res, count[0], True)
-    op = LinearOperator((n, n), matvec=mv, dtype=np.float64)
+    op = sparse_linalg.LinearOperator((n, n), matvec=mv, dtype=np.float64)
     v0 = rng.standard_normal(n)
     converged = True
     try:
-        w, V = eigsh(op, k=1, which=which, v0=v0, tol=tol, maxiter=maxiter, ncv=min(n, ncv) if ncv else None)
-    except ArpackNoConvergence as exc:
+        w, V = sparse_linalg.eigsh(op, k=1, which=which, v0=v0, tol=tol, maxiter=maxiter, ncv=min(n, ncv) if ncv else None)
+    except sparse_linalg.ArpackNoConvergence as exc:
         converged = False
         if len(exc.eigenvalues) == 0:
             return ExtremeEigenvalue(which, math.nan, math.inf, count[0], False)

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-import scipy.linalg
+from crosscheck.numerics._lazy import scipy_linalg
 
 from crosscheck.numerics.tolerance import sign_changes
 
@@ -144,7 +144,7 @@ class _Chord:
     t: Vec
 
     def solve(self, r: Vec) -> Vec:
-        y = scipy.linalg.lu_solve(self.lu, r, check_finite=False)
+        y = scipy_linalg.lu_solve(self.lu, r, check_finite=False)
         c = self.t - self.d
         return y - self.z * (float(c @ y) / (1.0 + float(c @ self.z)))
 
@@ -154,12 +154,12 @@ def _tangent_chord(system: System, u: Vec, lam: float, direction: Vec, Fu: np.nd
     n = u.size
     d = direction / np.linalg.norm(direction)
     B = _bordered(Fu, system.jac_lam(u, lam), d)
-    lu = scipy.linalg.lu_factor(B, check_finite=False)
+    lu = scipy_linalg.lu_factor(B, check_finite=False)
     if not np.all(np.isfinite(lu[0])) or np.min(np.abs(np.diag(lu[0]))) == 0.0:
         raise np.linalg.LinAlgError("singular bordered matrix")
     rhs = np.zeros(n + 1)
     rhs[n] = 1.0
-    z = scipy.linalg.lu_solve(lu, rhs, check_finite=False)
+    z = scipy_linalg.lu_solve(lu, rhs, check_finite=False)
     nz = float(np.linalg.norm(z))
     if not np.isfinite(nz) or nz == 0.0:
         raise np.linalg.LinAlgError("singular bordered matrix")

@@ -27,7 +27,7 @@ import mmap
 import warnings
 
 import numpy as np
-import scipy.linalg
+from crosscheck.numerics._lazy import scipy_linalg
 
 from crosscheck.numerics.tolerance import EPS
 
@@ -73,7 +73,7 @@ class OrthoBasis:
 
 
 def _householder(Y: np.ndarray) -> np.ndarray:
-    return scipy.linalg.qr(Y, mode="economic", overwrite_a=True, check_finite=False)[0]
+    return scipy_linalg.qr(Y, mode="economic", overwrite_a=True, check_finite=False)[0]
 
 
 def _sketch(Y: np.ndarray) -> np.ndarray:
@@ -108,7 +108,7 @@ def _permute_columns(Y: np.ndarray, perm: np.ndarray) -> None:
 
 def _solve_right(Q: np.ndarray, R: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``Q ← Q R⁻¹`` in place (BLAS ``trsm``, R upper triangular) and the Gram matrix ``QᵀQ`` of the result."""
-    out = scipy.linalg.blas.dtrsm(1.0, R, Q, side=1, lower=0, overwrite_b=1)
+    out = scipy_linalg.blas.dtrsm(1.0, R, Q, side=1, lower=0, overwrite_b=1)
     if not np.shares_memory(out, Q):  # pragma: no cover - f2py copies only non-Fortran input
         Q[...] = out
     return Q, Q.T @ Q
@@ -120,7 +120,7 @@ def orthonormal_basis(Y: np.ndarray) -> OrthoBasis:
     n, k = Y.shape
     if n < HOUSEHOLDER_MAX_ROWS or k == 0 or n < 8 * k:
         return OrthoBasis(_householder(Y), 0.0, "householder")
-    R, piv = scipy.linalg.qr(_sketch(Y), mode="r", pivoting=True, check_finite=False)
+    R, piv = scipy_linalg.qr(_sketch(Y), mode="r", pivoting=True, check_finite=False)
     diag = np.abs(np.diag(R))
     r = int(np.count_nonzero(diag > RANK_RTOL_FACTOR * k * EPS * diag[0])) if diag.size and diag[0] > 0 else 0
     if r == 0:
@@ -131,7 +131,7 @@ def orthonormal_basis(Y: np.ndarray) -> OrthoBasis:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
-                C = scipy.linalg.cholesky(0.5 * (G + G.T), lower=False, check_finite=False)
+                C = scipy_linalg.cholesky(0.5 * (G + G.T), lower=False, check_finite=False)
         except (np.linalg.LinAlgError, RuntimeWarning, ValueError):
             break
         Q, G = _solve_right(Q, np.asfortranarray(C))

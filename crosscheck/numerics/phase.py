@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 import numpy as np
-import scipy.linalg
+from crosscheck.numerics._lazy import scipy_linalg
 
 from crosscheck.numerics import homotopy as hm
 from crosscheck.numerics._blas import single_blas_thread
@@ -108,7 +108,7 @@ def _newton(hp: Homotopy, x: np.ndarray, lam: float, tol: float, max_newton: int
     refreshed at the current iterate whenever a step fails to reduce ‖∇L‖ tenfold: mostly no new Hessian per
     λ-step (the gradient is O(N·n), the Hessian O(N·n²)). Fails after ``max_newton`` refreshes or when even a
     fresh Newton step does not halve ‖∇L‖. Returns (x, converged to ‖∇L‖₂ ≤ tol, ‖∇L‖₂, refreshes)."""
-    lu = scipy.linalg.lu_factor(H0, check_finite=False)
+    lu = scipy_linalg.lu_factor(H0, check_finite=False)
     refreshes, fresh, last = 0, False, np.inf
     for _ in range(4 * max_newton):
         g = hm.grad(hp, x, lam)
@@ -120,14 +120,14 @@ def _newton(hp: Homotopy, x: np.ndarray, lam: float, tol: float, max_newton: int
         if gn > 0.1 * last and not fresh:  # the chord step contracts poorly: a fresh Hessian
             if refreshes >= max_newton:
                 break
-            lu = scipy.linalg.lu_factor(hm.hessian(hp, x, lam), check_finite=False)
+            lu = scipy_linalg.lu_factor(hm.hessian(hp, x, lam), check_finite=False)
             refreshes, fresh = refreshes + 1, True
         elif gn > 0.5 * last:  # even a fresh Newton step does not halve the residual
             break
         else:
             fresh = False
         last = gn
-        x = x - scipy.linalg.lu_solve(lu, g, check_finite=False)
+        x = x - scipy_linalg.lu_solve(lu, g, check_finite=False)
     return x, False, gn, refreshes
 
 
@@ -153,7 +153,7 @@ def _kind(hp: Homotopy, sp, H: np.ndarray, tol_rel: float = 1e-6) -> str:
     ‖H‖₂)``, else "branch point" (transversal crossing; not further typed here)."""
     fl = hm.grad_lam(hp, sp.u, sp.lam)
     n = H.shape[0]
-    h2 = float(np.abs(scipy.linalg.eigh(H, eigvals_only=True, subset_by_index=[n - 1, n - 1], check_finite=False)).max())
+    h2 = float(np.abs(scipy_linalg.eigh(H, eigvals_only=True, subset_by_index=[n - 1, n - 1], check_finite=False)).max())
     rel = abs(float(sp.phi @ fl)) / max(float(np.linalg.norm(fl)), h2, np.finfo(float).tiny)
     return "fold" if rel > tol_rel else "branch point"
 

@@ -13,7 +13,7 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.linalg
+from crosscheck.numerics._lazy import scipy_linalg
 
 from crosscheck.numerics.continuation import System, Vec
 
@@ -76,9 +76,9 @@ def solve_singular_point(
             break
         try:
             with warnings.catch_warnings():
-                warnings.simplefilter("error", scipy.linalg.LinAlgWarning)
-                step = scipy.linalg.solve(J, G, check_finite=False)
-        except (np.linalg.LinAlgError, scipy.linalg.LinAlgWarning):
+                warnings.simplefilter("error", scipy_linalg.LinAlgWarning)
+                step = scipy_linalg.solve(J, G, check_finite=False)
+        except (np.linalg.LinAlgError, scipy_linalg.LinAlgWarning):
             step = np.linalg.lstsq(J, G, rcond=None)[0]  # singular extended Jacobian: branch point
         small = float(np.linalg.norm(step)) <= STEP_RTOL * (1.0 + float(np.linalg.norm(np.concatenate([u, [lam], phi]))))
         if rF <= tol and rN <= tol and small:
