@@ -3,7 +3,6 @@ potentials, the post-crossing sheets, controls in both directions, and the shipp
 
 from __future__ import annotations
 
-import math
 import tomllib
 from pathlib import Path
 
@@ -12,9 +11,8 @@ import pytest
 
 from crosscheck.checks import paper_appendix, paper_post_crossing, paper_softplus, paper_toy_family
 from crosscheck.engine.api import ParameterError
-from crosscheck.engine.runner import prepare, run_check
-from crosscheck.engine.spec import CheckContext, Expectation
-from crosscheck.expr import parse
+from checkrun import run_spec
+from crosscheck.engine.runner import prepare
 from crosscheck.numerics import homotopy as hm
 from crosscheck.numerics.homotopy import make_homotopy
 from crosscheck.numerics.paper_data import paper_dataset, paper_v, toy_dataset
@@ -28,19 +26,8 @@ SEED = 20240607
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def expect(**quantities) -> dict[str, Expectation]:
-    out = {}
-    for q, v in quantities.items():
-        value, rtol, atol = v if isinstance(v, tuple) else (v, 0.0, 0.0)
-        out[q] = Expectation(q, parse(str(value)), rtol=rtol, atol=atol)
-    return out
-
-
 def run(check_id: str, overrides=None, quick: bool = True, **quantities):
-    spec = SPECS[check_id]
-    overrides = overrides or {}
-    ctx = CheckContext(seed=SEED, params=prepare(spec, overrides), expect=expect(**quantities), quick=quick, overridden=frozenset(overrides))
-    return run_check(spec, ctx)
+    return run_spec(SPECS[check_id], overrides, seed=SEED, quick=quick, **quantities)
 
 
 # ---- formulas against finite differences ---------------------------------------------------------------

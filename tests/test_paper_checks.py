@@ -16,9 +16,9 @@ import crosscheck.checks._paper_common as pc
 from crosscheck.checks import paper, paper_toy, paper_width
 from crosscheck.checks._paper_common import traced
 from crosscheck.engine.api import ParameterError, Recorder
+from checkrun import expect, run_spec
 from crosscheck.engine.runner import prepare, run_check
-from crosscheck.engine.spec import CheckContext, Expectation
-from crosscheck.expr import parse
+from crosscheck.engine.spec import CheckContext
 from crosscheck.numerics import homotopy as hm
 from crosscheck.numerics.paper_data import PAPER_D, paper_homotopy
 from crosscheck.numerics.paper_method import replay_paper_method
@@ -28,21 +28,8 @@ SEED = 20240607
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def expect(**quantities) -> dict[str, Expectation]:
-    """``name=(value, rtol, atol)`` or ``name=value`` (exact)."""
-    out = {}
-    for q, v in quantities.items():
-        value, rtol, atol = v if isinstance(v, tuple) else (v, 0.0, 0.0)
-        out[q] = Expectation(q, parse(str(value)), rtol=rtol, atol=atol)
-    return out
-
-
 def run(check_id: str, overrides=None, quick: bool = True, **quantities):
-    spec = SPECS[check_id]
-    overrides = overrides or {}
-    params = prepare(spec, overrides)
-    ctx = CheckContext(seed=SEED, params=params, expect=expect(**quantities), quick=quick, overridden=frozenset(overrides))
-    return run_check(spec, ctx)
+    return run_spec(SPECS[check_id], overrides, seed=SEED, quick=quick, **quantities)
 
 
 # ---- what the computation establishes, and controls in both directions -----------------------------------

@@ -12,9 +12,7 @@ import pytest
 from crosscheck.checks import _paper_common as pc
 from crosscheck.checks import paper_formulas, paper_phase
 from crosscheck.checks.paper_phase import critical_width
-from crosscheck.engine.runner import prepare, run_check
-from crosscheck.engine.spec import CheckContext, Expectation
-from crosscheck.expr import parse
+from checkrun import run_spec
 from crosscheck.numerics import homotopy as hm
 from crosscheck.numerics.degenerate import cluster_derivative, fd_lambda1_prime
 from crosscheck.numerics.formulas import block_moment_matrix, evaluate_formulas, fd_partial_lambda, formula_matrices
@@ -25,14 +23,7 @@ SPECS = {s.id: s for mod in (paper_formulas, paper_phase) for s in mod.CHECKS}
 
 
 def run(check_id: str, overrides=None, **quantities):
-    spec = SPECS[check_id]
-    overrides = overrides or {}
-    exp = {}
-    for q, v in quantities.items():
-        value, rtol, atol = v if isinstance(v, tuple) else (v, 0.0, 0.0)
-        exp[q] = Expectation(q, parse(str(value)), rtol=rtol, atol=atol)
-    ctx = CheckContext(seed=7, params=prepare(spec, overrides), expect=exp, quick=True, overridden=frozenset(overrides))
-    return run_check(spec, ctx)
+    return run_spec(SPECS[check_id], overrides, seed=7, quick=True, **quantities)
 
 
 @pytest.fixture(scope="module")
