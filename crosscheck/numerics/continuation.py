@@ -168,11 +168,14 @@ def _tangent_chord(system: System, u: Vec, lam: float, direction: Vec, Fu: np.nd
     return _Chord(lu, z, d, z / nz)
 
 
-def _chord_corrector(system: System, xp: Vec, chord: _Chord, opts: ContinuationOptions, max_iter: int = 12) -> tuple[Vec, float, int, bool]:
-    """Chord Newton on ``[F(x); tᵀ(x − x̂)] = 0`` with the fixed factorisation ``chord`` (t = chord.t); the same
-    contraction rule as :func:`_corrector`. Returns (x, ‖F‖, iterations, converged)."""
+def _bordered_newton(system: System, xp: Vec, t: Vec, opts: ContinuationOptions, max_iter: int,
+                     step: Callable[[Vec, Vec], Vec]) -> tuple[Vec, float, int, bool]:
+    """Newton-type iteration on ``[F(x); tᵀ(x − x̂)] = 0`` from x̂, ``delta = step(x, rhs)``. Fails on a
+    non-finite residual or step, on a singular system (LinAlgError), and on poor contraction
+    (``‖δ_{k+1}‖ > max_contraction·‖δ_k‖`` while ``‖δ‖`` is not yet negligible), the usual sign that the
+    iterate is heading for another branch rather than converging to this one. Returns (x, ‖F‖, iterations,
+    converged)."""
     n = xp.size - 1
-    t = chord.t
     x = xp.copy()
     prev = math.inf
     scale = 1.0 + float(np.linalg.norm(xp))
@@ -185,13 +188,22 @@ def _chord_corrector(system: System, xp: Vec, chord: _Chord, opts: ContinuationO
             return x, res, it, True
         if it == max_iter:
             break
-        delta = chord.solve(np.append(F, t @ (x - xp)))
+        try:
+            delta = step(x, np.append(F, t @ (x - xp)))
+        except np.linalg.LinAlgError:
+            return x, res, it, False
         size = float(np.linalg.norm(delta))
         if not np.isfinite(size) or (size > opts.max_contraction * prev and size > 1e-10 * scale):
             return x, res, it, False
         prev = size
         x = x - delta
     return x, res, max_iter, False
+
+
+def _chord_corrector(system: System, xp: Vec, chord: _Chord, opts: ContinuationOptions, max_iter: int = 12) -> tuple[Vec, float, int, bool]:
+    """Chord Newton with the fixed factorisation ``chord`` (t = chord.t): one Hessian per step, not per
+    iteration; the same rules as :func:`_corrector`."""
+    return _bordered_newton(system, xp, chord.t, opts, max_iter, lambda _x, rhs: chord.solve(rhs))
 
 
 def correct_fixed_lambda(system: System, u: Vec, lam: float, tol: float = 1e-10, max_iter: int = 20) -> tuple[Vec, float, bool]:
@@ -207,34 +219,14 @@ def correct_fixed_lambda(system: System, u: Vec, lam: float, tol: float = 1e-10,
 
 
 def _corrector(system: System, xp: Vec, t: Vec, opts: ContinuationOptions) -> tuple[Vec, float, int, bool]:
-    """Newton on ``[F(x); tᵀ(x − x̂)] = 0`` from x̂. Fails on non-convergence and on poor contraction
-    (``‖δ_{k+1}‖ > max_contraction·‖δ_k‖`` while ``‖δ‖`` is not yet negligible), the usual sign that the
-    iterate is heading for another branch rather than converging quadratically to this one."""
+    """Full Newton on ``[F(x); tᵀ(x − x̂)] = 0`` from x̂ (the bordered Jacobian at every iterate); the rules of
+    :func:`_bordered_newton`."""
     n = xp.size - 1
-    x = xp.copy()
-    prev = math.inf
-    scale = 1.0 + float(np.linalg.norm(xp))
-    for it in range(opts.max_newton + 1):
-        F = system.residual(x[:n], x[n])
-        res = float(np.linalg.norm(F))
-        if not np.isfinite(res):
-            return x, res, it, False
-        if res <= opts.tol:
-            return x, res, it, True
-        if it == opts.max_newton:
-            break
-        B = _bordered(system.jac_u(x[:n], x[n]), system.jac_lam(x[:n], x[n]), t)
-        rhs = np.append(F, t @ (x - xp))
-        try:
-            delta = np.linalg.solve(B, rhs)
-        except np.linalg.LinAlgError:
-            return x, res, it, False
-        size = float(np.linalg.norm(delta))
-        if size > opts.max_contraction * prev and size > 1e-10 * scale:
-            return x, res, it, False
-        prev = size
-        x = x - delta
-    return x, res, opts.max_newton, False
+
+    def step(x: Vec, rhs: Vec) -> Vec:
+        return np.linalg.solve(_bordered(system.jac_u(x[:n], x[n]), system.jac_lam(x[:n], x[n]), t), rhs)
+
+    return _bordered_newton(system, xp, t, opts, opts.max_newton, step)
 
 
 def continue_branch(
