@@ -52,24 +52,23 @@ def _memory(text: str) -> float:
     return x
 
 
-def _jobs(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of worker processes, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
-    return n
+def _int_at_least(minimum: int, expected: str, bound: str) -> Callable[[str], int]:
+    """An argparse type: an integer ≥ ``minimum``; ``expected``/``bound`` word the two errors."""
+
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        if n < minimum:
+            raise argparse.ArgumentTypeError(f"must be {bound}, got {text!r}")
+        return n
+
+    return parse
 
 
-def _seed(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"must be ≥ 0 (numpy seeds are non-negative), got {text!r}")
-    return n
+_jobs = _int_at_least(1, "a number of worker processes", "at least 1")
+_seed = _int_at_least(0, "a non-negative integer", "≥ 0 (numpy seeds are non-negative)")
 
 
 def _parser() -> argparse.ArgumentParser:

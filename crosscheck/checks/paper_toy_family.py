@@ -90,14 +90,18 @@ def present_potential(r: Potential) -> Presentation:
     )
 
 
+TOY_DATA = {  # the ledger's toy data recipe (x ~ N(0, 1), y = tanh(1.5x) + noise), shared by both checks
+    "n": Param(default=2000, ge=2, doc="samples (≥ 2)"),
+    "noise": Param(default=0.02, ge=0.0, doc="standard deviation of the label noise"),
+}
+
 TOY_POTENTIAL = check(
     "toy-antidiagonal-potential",
     title="Symmetric toy: the potential along s = (w₁ − w₂)/2 (flatness at λ = 0, Z₂ symmetry, the double well)",
     measure=measure_potential, judge=judge_potential, present=present_potential,
     reads=POT_READS, optional=tuple(POT_READS),
     params={
-        "n": Param(default=2000, ge=2, doc="samples (≥ 2)"),
-        "noise": Param(default=0.02, ge=0.0, doc="standard deviation of the label noise"),
+        **TOY_DATA,
         "lambdas": Param(default=21, ge=3, doc="points of the λ grid on [0, 1]"),
         "s_max": Param(default=3.0, gt=0.0, doc="half-width of the s grid"),
     },
@@ -177,8 +181,7 @@ TOY_FAMILY = check(
     measure=measure_family, judge=judge_family, present=present_family,
     reads=FAM_READS, optional=tuple(FAM_READS),
     params={
-        "n": Param(default=2000, ge=2, doc="samples (≥ 2)"),
-        "noise": Param(default=0.02, ge=0.0, doc="standard deviation of the label noise"),
+        **TOY_DATA,
         "a_values": Param(default=[0.1, 0.3, 0.5, 0.7, 0.9, 1.0], gt=0.0, min_len=1, doc="second-layer weights a > 0 of v = (1, a)"),
         "s_max": Param(default=0.1, gt=0.0, le=1.0, doc="largest continuation step"),
     },
