@@ -187,7 +187,7 @@ def load_ledger(path: str | Path, checks: Mapping[str, CheckSpec] | None = None,
     try:
         groups = [(name, [replace(c, origin="built-in") for c in specs] if name == BUILTIN_CHECKS else specs)
                   for name, specs in load_check_modules(check_entries(project) if checks is None else project.checks, root)]
-        reg = build_registry(*([tuple(checks.values())] if checks is not None else []), *groups)
+        reg = build_registry(*([checks.values()] if checks is not None else []), *(specs for _, specs in groups))
     except CheckLoadError as exc:
         raise LedgerError(spath, str(exc), None, "project.checks") from None
     raw_claims = data.get("claim")

@@ -96,12 +96,11 @@ def load_check_modules(entries: Iterable[str], base: Path) -> list[tuple[str, Se
     return out
 
 
-def build_registry(*groups: Sequence[CheckSpec] | tuple[str, Sequence[CheckSpec]]) -> Registry:
+def build_registry(*groups: Iterable[CheckSpec]) -> Registry:
     """Merge groups of specs; an id defined twice is a :class:`CheckLoadError` naming both origins."""
     specs: dict[str, CheckSpec] = {}
     for group in groups:
-        items = group[1] if isinstance(group, tuple) and len(group) == 2 and isinstance(group[0], str) else group
-        for c in items:  # type: ignore[union-attr]
+        for c in group:
             if c.id in specs and specs[c.id] is not c:
                 raise CheckLoadError(f"check id {c.id!r} defined twice: in {specs[c.id].origin} ({specs[c.id].source}) and in {c.origin} ({c.source})")
             specs[c.id] = c
