@@ -75,11 +75,6 @@ class Blueprint:
     entries: tuple[Entry, ...]
     warnings: tuple[str, ...] = ()
 
-    def lean_names(self) -> tuple[str, ...]:
-        """Every Lean name, once, in order of appearance."""
-        return tuple(dict.fromkeys(n for e in self.entries for n in e.lean))
-
-
 def strip_comments(text: str) -> str:
     """Blank every ``%`` comment (to the end of its line), keeping ``\\%`` and every newline."""
     out = list(text)

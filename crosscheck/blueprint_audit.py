@@ -210,10 +210,3 @@ def render_table(a: Audit) -> str:
     verdict = "UNVERIFIED " if not a.verified else ""
     lines.append(f"{verdict}blueprint audit: {len(a.rows)} entr{'y' if len(a.rows) == 1 else 'ies'}, {n_w} with a wrong mark, {n_m} with a missing mark")
     return "\n".join(lines)
-
-
-def audit_counts(a: Audit) -> Mapping[str, int]:
-    out: dict[str, int] = {}
-    for r in a.rows:
-        out[r.outcome] = out.get(r.outcome, 0) + 1
-    return out

@@ -94,11 +94,6 @@ def memory_for_width(m: int, d: int = PAPER_D, samples: int = PAPER_N, points: i
     return 8.0 * (8 * n * n + 3 * (2 * n + 1) ** 2 + 4 * samples * d + points * (2 * n + 8))
 
 
-def fnum(x: Any) -> Any:
-    """JSON-ready float (None stays None)."""
-    return None if x is None else float(x)
-
-
 @dataclass(frozen=True)
 class Traced:
     """The branch of width m from the λ = 0 minimum and its first zero of λ₁ (if any)."""

@@ -414,5 +414,4 @@ GRID = check(
     memory=memory_grid,
 )
 
-SPEC = SINGLE
 CHECKS = (SINGLE, GRID)
