@@ -27,7 +27,6 @@ Only wrong marks fail the audit (exit 1).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
 
 from crosscheck.lean.problems import Kind, kinds
 from crosscheck.blueprint import Blueprint, Entry
