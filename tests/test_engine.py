@@ -179,3 +179,15 @@ def test_presentation_note_and_parameters_actually_used():
                  present=lambda m: Presentation(note="measured exactly", params_used={"n": len(m.values)}))
     r = run_one(spec, {"square": "n ** 2"}, {"n": 4})
     assert r.summary.endswith("measured exactly") and r.params["n"] == 4
+
+
+def test_absent_counts_as_a_failure_when_stated_and_is_skipped_when_the_claim_omits_it():
+    def judge(m, rec):
+        rec.case("n=1")
+        rec.claim("square", 1.0, n=1)
+        rec.absent("twice", "no such value in our computation", n=1)
+
+    spec = check("ab", title="t", measure=_measure, judge=judge, reads=SQUARES.reads, optional=("twice",), params=SQUARES.params)
+    assert run_one(spec, {"square": "n ** 2"}).status == "pass"  # 'twice' not stated: nothing to contradict
+    r = run_one(spec, {"square": "n ** 2", "twice": "2 * n"})
+    assert r.status == "fail" and r.failures[0].absent == "no such value in our computation"

@@ -61,11 +61,6 @@ def paper(ctx: CheckContext, name: str, **variables: float) -> float | None:
     return ctx.expected(name, **variables) if ctx.has(name) else None
 
 
-def absent(rec: Any, quantity: str, why: str, **variables: float) -> None:
-    """``rec.absent`` for a quantity the claim may not state (an optional read): only when it is stated."""
-    if rec.stated(quantity):
-        rec.absent(quantity, why, **variables)
-
 
 def freeze(obj: Any) -> Any:
     """Make a cached result immutable in place: every ndarray reachable through dataclass fields, tuples

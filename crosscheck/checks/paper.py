@@ -371,11 +371,11 @@ def judge_bifurcation(r: Bifurcation, rec: Recorder) -> None:
         return
     rec.case(label)
     if r.lambda_star is None:
-        pc.absent(rec, "lambda_star", r.no_zero, **v)
+        rec.absent("lambda_star", r.no_zero, **v)
     else:
         rec.claim("lambda_star", r.lambda_star, **v)
     if r.kind == NO_DEGENERACY:
-        pc.absent(rec, "is_fold", r.no_zero, **v)
+        rec.absent("is_fold", r.no_zero, **v)
     elif r.kind_problem:  # only is_fold is undecided (inconclusive if the claim states it)
         rec.not_compared("is_fold", r.kind_problem)
     else:
@@ -388,9 +388,9 @@ def judge_bifurcation(r: Bifurcation, rec: Recorder) -> None:
         for q in STATE:
             val = r.at_ours[q]
             if r.lambda_star is None:
-                pc.absent(rec, q, r.no_zero, **v)
+                rec.absent(q, r.no_zero, **v)
             elif val is None:
-                pc.absent(rec, q, f"our branch has no point on its minimum sheet at λ* − {r.paper_step:g}", **v)
+                rec.absent(q, f"our branch has no point on its minimum sheet at λ* − {r.paper_step:g}", **v)
             else:
                 rec.claim(q, val, **v)
         return
@@ -406,9 +406,9 @@ def judge_bifurcation(r: Bifurcation, rec: Recorder) -> None:
     rec.case(where)
     for q in STATE:
         if at is None:
-            pc.absent(rec, q, f"our branch has no point on its minimum sheet at λ = {lam:g}", **v)
+            rec.absent(q, f"our branch has no point on its minimum sheet at λ = {lam:g}", **v)
         elif not math.isfinite(at[q]):
-            pc.absent(rec, q, "dλ₁/dλ is unbounded there (dλ/ds = 0: the branch turns back in λ)", **v)
+            rec.absent(q, "dλ₁/dλ is unbounded there (dλ/ds = 0: the branch turns back in λ)", **v)
         else:
             rec.claim(q, at[q], **v)
 

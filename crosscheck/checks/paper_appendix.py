@@ -124,7 +124,7 @@ def judge_appendix(r: Appendix, rec: Recorder) -> None:
     for q, val in (r.values or {}).items():
         rec.claim(q, val, **v)
     if r.slope_problem:
-        pc.absent(rec, "abs_dc2_dmu", r.slope_problem, **v)
+        rec.absent("abs_dc2_dmu", r.slope_problem, **v)
 
 
 def present_appendix(r: Appendix) -> Presentation:

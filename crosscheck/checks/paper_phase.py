@@ -123,7 +123,7 @@ def judge_phase(r: Phase, rec: Recorder) -> None:
             if have:
                 rec.not_compared("critical_width", f"the largest width {max(widths)} has a zero: m* lies beyond the grid")
             else:
-                pc.absent(rec, "critical_width", f"no width in {widths[0]}…{widths[-1]} has a zero of λ₁ in (0, 1]", alpha=a)
+                rec.absent("critical_width", f"no width in {widths[0]}…{widths[-1]} has a zero of λ₁ in (0, 1]", alpha=a)
         else:
             rec.claim("critical_width", cw[0], floor=cw[1], floor_why="half the gap between grid widths (m* lies between them)", alpha=a)
         if rec.stated("critical_width"):
@@ -269,7 +269,7 @@ def judge_alpha(rows: tuple[AlphaRow, ...], rec: Recorder) -> None:
         f = alpha_fits(r)
         for q in ALPHA_READS:
             if f[q] is None:
-                pc.absent(rec, q, f"too few of the α have a zero of λ₁ in (0, 1] (the fits need the {r.fit_count} smallest, "
+                rec.absent(q, f"too few of the α have a zero of λ₁ in (0, 1] (the fits need the {r.fit_count} smallest, "
                           "or two for the line)", m=r.m)
             else:
                 rec.claim(q, f[q], m=r.m)
@@ -515,7 +515,7 @@ def judge_fits(r: Fits, rec: Recorder) -> None:
         rec.case(label)
         if r.a is None:
             for q in ("fit_intercept", "fit_coefficient"):
-                pc.absent(rec, q, "fewer than two widths have a zero of λ₁ in (0, 1]", **av)
+                rec.absent(q, "fewer than two widths have a zero of λ₁ in (0, 1]", **av)
         else:
             rec.claim("fit_intercept", r.a, **av)
             rec.claim("fit_coefficient", r.b, **av)

@@ -152,13 +152,13 @@ def judge_post_crossing(r: PostCrossing, rec: Recorder) -> None:
     j = r.jump
     if j is None:
         for q in REPLAY_QS:
-            pc.absent(rec, q, r.landing_problem, **v)
+            rec.absent(q, r.landing_problem, **v)
         return
     rec.claim("jump_lambda", j["lambda"], **v)
     rec.claim("lambda1_before_jump", j["lambda1_before"], **v)
     rec.claim("lambda1_after_jump", j["lambda1_after"], **v)
     if r.landing_problem:
-        pc.absent(rec, "landing_sheet_birth", r.landing_problem, **v)
+        rec.absent("landing_sheet_birth", r.landing_problem, **v)
     else:
         rec.claim("landing_sheet_birth", j["landing_sheet_birth"], **v)
 

@@ -146,7 +146,7 @@ def judge_width_scaling(r: Scaling, rec: Recorder) -> None:
         none = f"no width of {', '.join(map(str, r.widths))} has a zero of λ₁ in (0, 1]"
         for q, val in (("largest_width_with_zero", max(interior, default=None)), ("smallest_width_with_zero", min(interior, default=None))):
             if val is None:
-                pc.absent(rec, q, none, **a)
+                rec.absent(q, none, **a)
             else:
                 rec.claim(q, val, **a)
     for row in r.rows:
@@ -160,7 +160,7 @@ def judge_width_scaling(r: Scaling, rec: Recorder) -> None:
         if q not in SCALING_READS:
             continue
         if row.lambda_star is None:
-            pc.absent(rec, q, row.no_zero, m=row.m, alpha=r.alpha)
+            rec.absent(q, row.no_zero, m=row.m, alpha=r.alpha)
         else:
             rec.claim(q, row.lambda_star, m=row.m, alpha=r.alpha)
     for q in STAR_READS:
@@ -288,11 +288,11 @@ def judge_alpha_line(r: Line, rec: Recorder) -> None:
     if have:
         rec.claim("slope", r.slope, **a)
     else:
-        pc.absent(rec, "slope", few, **a)
+        rec.absent("slope", few, **a)
     if len(have) >= 2:
         rec.claim("r2", r.r2, **a)
     else:
-        pc.absent(rec, "r2", few, **a)
+        rec.absent("r2", few, **a)
     rec.claim("n_interior", float(len(have)), **a)
 
 
