@@ -97,7 +97,8 @@ def combine(lean_state: str | None, numerics: Status | None, rows: Sequence[Quan
     return NOT_RUN_V
 
 
-def _short(text: str, n: int = 160) -> str:
+def shorten(text: str, n: int = 160) -> str:
+    """``text`` on one line, cut to ``n`` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
 
@@ -109,19 +110,19 @@ def reason(verdict: Verdict, results: Sequence[CheckResult], lean: Sequence[obje
         for r in results:
             if r.status == Status.FAIL:
                 bad = [f"{q.quantity} ({q.failed} of {q.compared} disagree)" for q in r.counts if q.failed]
-                return _short(f"{r.check_id}: " + ("; ".join(bad) or r.summary))
+                return shorten(f"{r.check_id}: " + ("; ".join(bad) or r.summary))
     if verdict == LEAN_FAILED:
         for w in lean:
             if getattr(w, "state", None) == FAILED:
-                return _short(f"{w.name}: {w.reason}")
+                return shorten(f"{w.name}: {w.reason}")
     if verdict == INCONCLUSIVE_V:
         for r in results:
             if r.status != Status.PASS:
-                return _short(f"{r.check_id}: " + ("; ".join(r.reasons) or r.summary))
+                return shorten(f"{r.check_id}: " + ("; ".join(r.reasons) or r.summary))
     if verdict == ERROR_V:
         for r in results:
             if r.status == Status.ERROR:
-                return _short(f"{r.check_id}: {r.summary}")
+                return shorten(f"{r.check_id}: {r.summary}")
     return ""
 
 

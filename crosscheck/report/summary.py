@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from crosscheck.verdict import AGREES, CONFIRMED, SUPPORTED, VERDICTS
+from crosscheck.verdict import AGREES, CONFIRMED, SUPPORTED, VERDICTS, shorten
 
 GREEN = frozenset({CONFIRMED, SUPPORTED, AGREES})
 MAX_REASON = 400
@@ -25,10 +25,6 @@ def cell(text: Any) -> str:
         return "—"
     s = " ".join(str(text).split())
     return s.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _short(text: str, n: int = MAX_REASON) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def claim_reason(c: Mapping[str, Any]) -> str:
@@ -44,7 +40,7 @@ def claim_reason(c: Mapping[str, Any]) -> str:
     for r in c.get("controls") or []:
         if r.get("status") != "pass":
             parts.append(f"control {r.get('check_id')}: {r.get('status')} — {r.get('summary')}")
-    return _short("; ".join(p for p in parts if p))
+    return shorten("; ".join(p for p in parts if p), MAX_REASON)
 
 
 def verdict_label(c: Mapping[str, Any]) -> str:
