@@ -110,6 +110,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="print the result object as JSON")
     c.add_argument("--quick", action="store_true")
     c.add_argument("--quiet", action="store_true")
+    c.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1,
+                   help="worker processes for the check's independent parts, e.g. one per width (default: the number of cores)")
 
     i = sub.add_parser("init", help="scaffold a new project (ledger, Lean package, checks, workflow) in an empty directory")
     i.add_argument("dir")
@@ -345,7 +347,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         return _error(f"{exc} (nothing was run{from_claim})")
     seed = DEFAULT_SEED if args.seed is None else args.seed
     progress = _Progress(args.quiet or args.json)
-    ctx = CheckContext(seed=seed, params=params, expect=expect, progress=progress, quick=args.quick, overridden=frozenset(explicit))
+    from crosscheck.engine.parallel import process_map
+
+    ctx = CheckContext(seed=seed, params=params, expect=expect, progress=progress, quick=args.quick, overridden=frozenset(explicit),
+                       map=process_map(args.jobs))
     try:
         res = run_check(spec, ctx)
     except ParameterError as exc:

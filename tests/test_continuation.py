@@ -122,3 +122,38 @@ def test_sampled_minimum_of_a_monitor_is_refined():
 def test_bad_options_name_the_option(bad):
     with pytest.raises(ValueError, match=f"^{next(iter(bad))}:"):
         ContinuationOptions(**bad)
+
+
+def line_system() -> System:
+    """F(u, λ) = u − λ: the curve u = λ, regular everywhere (only the test function has features)."""
+    return System(lambda u, lam: u - lam, lambda u, lam: np.eye(1), lambda u, lam: -np.ones(1))
+
+
+def dip_monitor(u, lam, Fu):
+    """(λ − 0.5)² − 0.03²: negative only on (0.47, 0.53), a short dip a long step steps over."""
+    return ((lam - 0.5) ** 2 - 0.03**2,)
+
+
+@pytest.mark.parametrize("fraction, found", [(None, False), (0.5, True)])
+def test_test_function_step_limit_finds_a_short_dip_long_steps_miss(fraction, found):
+    """Negative control first: with the limit off, steps of 0.4 jump over the dip; with it, the steps shrink as
+    the test function heads for zero and both sign changes are sampled."""
+    opts = ContinuationOptions(s0=0.4, s_max=0.4, lam_max=1.0, lam_min=-0.1, monitor_fraction=fraction)
+    br = continue_branch(line_system(), np.zeros(1), 0.0, +1.0, opts, dip_monitor)
+    assert br.status == "reached lam_max"
+    assert (len(br.sign_changes()) == 2) is found
+    if found:  # long steps where the test function is far from zero
+        assert np.diff(br.lam).max() >= 0.25  # a step of 0.4 along the unit tangent (1, 1)/√2
+
+
+def test_monitor_limit_shortens_only_steps_towards_zero():
+    from crosscheck.numerics.continuation import _monitor_limit
+
+    opts = ContinuationOptions(event_step=1e-3)
+    assert _monitor_limit(0.4, 1.0, 0.5, 0.1, opts) == pytest.approx(0.5 * 0.5 * 0.1 / 0.5)  # half the predicted distance
+    assert _monitor_limit(0.4, 0.5, 1.0, 0.1, opts) == 0.4  # moving away from zero
+    assert _monitor_limit(0.4, 1.0, -0.5, 0.1, opts) == 0.4  # a sign change is the event rule's business
+    assert _monitor_limit(0.4, 1.0, 1e-9, 0.1, opts) == 1e-3  # never below event_step
+    assert _monitor_limit(1e-4, 1.0, 1e-9, 0.1, opts) == 1e-4  # nor above the current step
+    with pytest.raises(ValueError, match="monitor_fraction"):
+        ContinuationOptions(monitor_fraction=1.5)

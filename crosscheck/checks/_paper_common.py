@@ -43,8 +43,9 @@ from crosscheck.numerics.branch import (
 from crosscheck.numerics.continuation import Branch, ContinuationOptions, correct_fixed_lambda, refine_monitor_minimum, tangent
 from crosscheck.numerics.paper_data import PAPER_D, PAPER_N, paper_homotopy
 
-S_MAX_FULL, S_MAX_QUICK = 0.05, 0.1
-AFTER_ZERO = 20  # points traced past the first zero of λ₁ (enough to show the fold and the return sheet)
+S_MAX_FULL, S_MAX_QUICK = 0.4, 0.4  # long steps where λ₁ is far from zero (the test-function step limit shortens them near one)
+S0 = 0.1  # first step
+AFTER_ZERO = 10  # points traced past the first zero of λ₁ (enough to show the fold; the step is still short there)
 CERTIFY_MAX_N = 200  # singular values of the (2n+1)² extended Jacobian only up to this n
 GRAD_TOL = 1e-10  # ‖∇L‖₂ at every reported branch point
 PAPER_STEP = 1 / 400  # the paper's grid step Δλ
@@ -62,9 +63,22 @@ def paper(ctx: CheckContext, name: str, **variables: float) -> float | None:
 
 
 
+class ReadOnlyDict(dict):
+    """A dict that refuses changes, and (unlike ``MappingProxyType``) pickles: cached results travel between
+    worker processes (``ctx.map``, the run's cache folder)."""
+
+    def _refuse(self, *_args: Any, **_kwargs: Any) -> None:
+        raise TypeError("a cached result is read-only")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self):
+        return (ReadOnlyDict, (dict(self),))
+
+
 def freeze(obj: Any) -> Any:
     """Make a cached result immutable in place: every ndarray reachable through dataclass fields, tuples
-    and lists becomes read-only, and dict fields of dataclasses become read-only views. Returns ``obj``."""
+    and lists becomes read-only, and dict fields of dataclasses become :class:`ReadOnlyDict`. Returns ``obj``."""
     if isinstance(obj, np.ndarray):
         obj.flags.writeable = False
     elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
@@ -72,7 +86,7 @@ def freeze(obj: Any) -> Any:
             val = getattr(obj, f.name)
             freeze(val)
             if isinstance(val, dict):
-                object.__setattr__(obj, f.name, MappingProxyType(val))
+                object.__setattr__(obj, f.name, ReadOnlyDict(val))
     elif isinstance(obj, (list, tuple)):
         for x in obj:
             freeze(x)
@@ -167,7 +181,7 @@ def _traced(m: int, alpha: float, smax: float) -> Traced:
     t0 = time.perf_counter()
     hp = paper_homotopy(m, alpha)
     with single_blas_thread():
-        br = trace_homotopy(hp, 1.0, ContinuationOptions(s_max=smax), stop_after_sign_change=AFTER_ZERO)
+        br = trace_homotopy(hp, 1.0, ContinuationOptions(s0=min(S0, smax), s_max=smax), stop_after_sign_change=AFTER_ZERO)
         i = first_sign_change(br, 0.0)
         stop = (i + 1) if i is not None else len(br.lam)
         lam1 = np.where(br.lam[:stop] <= 1.0, br.monitor[:stop, 0], np.inf)
@@ -248,7 +262,7 @@ def paper_method_replay(m: int, alpha: float, smax: float, step: float = PAPER_S
     compare its last accepted iterate with our branch point at the same λ: the distance, and its component
     along the softest Hessian eigenvector (where a loose gradient tolerance leaves the largest error,
     ≈ ‖∇L‖/λ₁). Cached (and shared within a run); returned as a read-only mapping of plain numbers."""
-    return MappingProxyType(_run_cached(f"replay-{m}-{alpha!r}-{smax!r}-{step!r}", lambda: _paper_method_replay(m, alpha, smax, step)))
+    return ReadOnlyDict(_run_cached(f"replay-{m}-{alpha!r}-{smax!r}-{step!r}", lambda: _paper_method_replay(m, alpha, smax, step)))
 
 
 def _paper_method_replay(m: int, alpha: float, smax: float, step: float) -> dict[str, Any]:

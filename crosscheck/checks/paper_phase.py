@@ -13,7 +13,6 @@ the statements presume; each check says which analogous quantity it computes.
 from __future__ import annotations
 
 import math
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -27,7 +26,7 @@ from crosscheck.numerics._blas import single_blas_thread
 from crosscheck.numerics.branch import first_sign_change, locate_degeneracy, smallest_eigs, trace_homotopy
 from crosscheck.numerics.continuation import ContinuationOptions
 from crosscheck.numerics.paper_data import PAPER_ALPHA, PAPER_D, WIDTHS, paper_homotopy
-from crosscheck.numerics.phase import KERNEL_TOL, PhasePoint, lambda1_prime_at_zero, phase_map
+from crosscheck.numerics.phase import KERNEL_TOL, PhasePoint, lambda1_prime_at_zero, phase_point
 
 ALPHA = Param(default=PAPER_ALPHA, gt=0.0, doc="regularisation α > 0")
 
@@ -54,7 +53,6 @@ class Phase:
     widths: tuple[int, ...]
     points: tuple[PhasePoint, ...]
     seconds_wall: float
-    workers: int
 
 
 def _alphas(ctx: CheckContext) -> list[float]:
@@ -68,7 +66,7 @@ def measure_phase(ctx: CheckContext) -> Phase:
     """For every (α, m) of the grid (``alpha_count`` values log-spaced over [alpha_min, alpha_max], plus
     ``extra_alphas``, × ``widths``): λ₁'(0) (degenerate perturbation on the α-eigenspace) and the first zero λ*
     of λ₁ on the minimum sheet in (0, 1] (:func:`crosscheck.numerics.phase.phase_point`), as independent jobs
-    through a process pool of ``workers`` (1: serial). Per α: how many widths have λ₁'(0) ≥ 0
+    through ``ctx.map`` (worker processes under ``crosscheck check --jobs N``). Per α: how many widths have λ₁'(0) ≥ 0
     (``nonnegative_slopes``), how many have no zero (``widths_without_zero``), the critical width m* (midway
     between the largest width with a zero and the next grid width, ± half that gap; not applicable when the
     largest grid width has a zero or no width has one), and, against the claim's own m*(α), the widths below it
@@ -78,16 +76,13 @@ def measure_phase(ctx: CheckContext) -> Phase:
     p = ctx.params
     alphas = _alphas(ctx)
     widths = list(range(2, 41, 4)) if ctx.quick_for("widths") else sorted(int(m) for m in p["widths"])
-    workers = int(p["workers"])
     ctx.progress(f"{len(alphas)} α × {len(widths)} widths = {len(alphas) * len(widths)} branches")
     t0 = time.perf_counter()
-    if workers > 1:
-        with ProcessPoolExecutor(workers) as ex:
-            pts = phase_map(alphas, widths, float(p["step"]), ex)
-    else:
-        pts = phase_map(alphas, widths, float(p["step"]))
-    wall = time.perf_counter() - t0
-    return Phase(tuple(alphas), tuple(widths), pts, wall, workers)
+    jobs = [(m, a, float(p["step"])) for a in alphas for m in widths]
+    order = sorted(range(len(jobs)), key=lambda i: (-jobs[i][0], jobs[i][1]))  # widest (costliest) first
+    done = dict(zip(order, ctx.map(phase_point, [jobs[i] for i in order])))
+    pts = tuple(done[i] for i in range(len(jobs)))
+    return Phase(tuple(alphas), tuple(widths), pts, time.perf_counter() - t0)
 
 
 def critical_width(widths: list[int], have: set[int]) -> tuple[float, float] | None:
@@ -167,7 +162,7 @@ def present_phase(r: Phase) -> Presentation:
               f"{sum(pt.lambda1_prime < 0 for pt in r.points)} of {len(r.points)} (timings under measured: they vary run to run)"),
         measured={"by_alpha": per_alpha, "kinds": {k: sum(pt.kind == k for pt in r.points) for k in sorted({pt.kind for pt in r.points if pt.kind})},
                   "max_grad_norm": max(pt.max_grad for pt in r.points), "seconds_wall": r.seconds_wall, "seconds_cpu_jobs": cpu,
-                  "workers": r.workers, "points": len(r.points)},
+                  "points": len(r.points)},
         tolerance={"newton": "‖∇L‖₂ ≤ 1e-10 at every accepted point and at λ*", "critical_width": "half the gap between grid widths"},
         certificates={"max_grad_norm": max(pt.max_grad for pt in r.points)},
         plots=tuple(plots),
@@ -186,8 +181,7 @@ PHASE = check(
         "alpha_count": Param(default=6, ge=1, doc="number of log-spaced α (default thinned for verify; the full diagram: 20)"),
         "extra_alphas": Param(default=[PAPER_ALPHA], gt=0.0, doc="α added to the grid (the paper's α = 4e-3)"),
         "widths": Param(default=list(range(2, 41)), ge=2, min_len=2, doc="widths m ≥ 2"),
-        "step": Param(default=0.1, gt=0.0, le=0.5, doc="largest λ-step of the scan"),
-        "workers": Param(default=1, ge=1, le=64, doc="processes for the independent (α, m) jobs (1: serial)"),
+        "step": Param(default=0.25, gt=0.0, le=0.5, doc="largest λ-step of the scan (shortened where λ₁ approaches zero)"),
     },
     memory=lambda p: _grid_memory(p["widths"]),
 )
@@ -226,7 +220,7 @@ def measure_alpha(ctx: CheckContext) -> tuple[AlphaRow, ...]:
     rows = []
     for m in sorted(int(x) for x in p["widths"]):
         ctx.progress(f"m = {m}")
-        pts = phase_map(alphas, [m], 0.1)
+        pts = ctx.map(phase_point, [(m, a, 0.25) for a in alphas])
         bad = [f"α = {pt.alpha:.3g}: {pt.note or 'not converged'}" for pt in pts if not pt.converged]
         rows.append(AlphaRow(m, tuple(alphas), tuple(pt.lambda_star for pt in pts), tuple(pt.lambda1_prime for pt in pts),
                              not bad, "; ".join(bad), min(int(p["fit_count"]), count)))
@@ -333,7 +327,7 @@ class UniqueRow:
 
 def measure_unique(ctx: CheckContext) -> tuple[float, tuple[UniqueRow, ...]]:
     """Theorem 7.6(iv) at each width: λ₁'(0); where its hypothesis holds (λ₁'(0) < 0, |λ₁'(0)| > α), the branch is
-    continued by pseudo-arclength (s_max 0.1, ‖∇L‖ ≤ 1e-10 at every point) from λ = 0 until it leaves [0, 1]
+    continued by pseudo-arclength (the ledger's step control, ‖∇L‖ ≤ 1e-10 at every point) from λ = 0 until it leaves [0, 1]
     (through λ = 1, or back through λ = 0), and the zeros of λ₁ along it with λ in (0, 1) are counted (sign changes
     of λ₁ between accepted points): ``zero_count``. At the first one (extended system): ``kernel_dim`` = number of
     Hessian eigenvalues ≤ 1e-6 (the second is reported). ``lambda1_prime_negative`` = 1 if λ₁'(0) < 0."""
@@ -350,7 +344,7 @@ def measure_unique(ctx: CheckContext) -> tuple[float, tuple[UniqueRow, ...]]:
             if not hyp:
                 rows.append(UniqueRow(m, lp, False, False, "", (), (), None, None, None, 0.0))
                 continue
-            br = trace_homotopy(hp, 1.0, ContinuationOptions(s_max=0.1, max_steps=int(p["max_steps"])))
+            br = trace_homotopy(hp, 1.0, ContinuationOptions(s0=pc.S0, s_max=pc.S_MAX_FULL, max_steps=int(p["max_steps"])))
             zeros = tuple(float(br.lam[i + 1]) for i in br.sign_changes(0) if 0.0 < br.lam[i + 1] < 1.0)
             folds = tuple(float(br.lam[i]) for i in br.folds())
             grad = float(br.residual.max())

@@ -18,9 +18,14 @@ from crosscheck.numerics.degenerate import cluster_derivative
 from crosscheck.numerics.paper_data import PAPER_ALPHA, WIDTHS, paper_homotopy
 
 
-def _lambda1_primes(widths: list[int], alpha: float) -> dict[int, float]:
+def _width(task: tuple[int, float, float, bool]) -> tuple[int, float, pc.Traced, Mapping[str, Any] | None]:
+    """One width of the sweep (run by ``ctx.map``, possibly in a worker process): λ₁'(0) by the degenerate
+    perturbation, the traced branch, and the paper's method replayed there when asked."""
+    m, alpha, smax, replay = task
     with single_blas_thread():
-        return {m: cluster_derivative(paper_homotopy(m, alpha)).lambda1_prime for m in widths}
+        prime = float(cluster_derivative(paper_homotopy(m, alpha), diagnostics=False).lambda1_prime)
+    tr = pc.traced(m, alpha, smax)
+    return m, prime, tr, pc.paper_method_replay(m, alpha, smax) if replay else None
 
 
 def fit_inverse_width(ms: list[int], vals: list[float]) -> tuple[float, float, float]:
@@ -43,12 +48,17 @@ def fit_through_origin(x: list[float], y: list[float]) -> tuple[float, float, fl
     return s, r2, 1 - ss / float(ya @ ya)
 
 
-def _sweep(ctx: CheckContext, widths: list[int], alpha: float) -> dict[int, pc.Traced]:
-    rows = {}
-    for m in widths:
-        ctx.progress(f"m = {m}")
-        rows[m] = pc.traced(m, alpha, pc.s_max(ctx))
-    return rows
+def _sweep(ctx: CheckContext, widths: list[int], alpha: float, replay_widths: list[int]) -> tuple[dict[int, float], dict[int, pc.Traced], dict[str, Mapping[str, Any]]]:
+    """Every width through ``ctx.map`` (independent, so in parallel where the run allows), costliest first:
+    the replays of the paper's method, then the widest branches. Returns (λ₁'(0), branch, replay) by width."""
+    todo = sorted(set(widths) | set(replay_widths), key=lambda m: (m not in replay_widths, -m))
+    ctx.progress(f"{len(todo)} widths: m = {', '.join(map(str, sorted(todo)))}")
+    primes, traces, replays = {}, {}, {}
+    for m, prime, tr, rp in ctx.map(_width, [(m, alpha, pc.s_max(ctx), m in replay_widths) for m in todo]):
+        primes[m], traces[m] = prime, pc.freeze(tr)
+        if rp is not None:
+            replays[str(m)] = rp
+    return primes, traces, replays
 
 
 def _unconverged(rows: Mapping[int, pc.Traced]) -> list[str]:
@@ -103,9 +113,9 @@ def measure_width_scaling(ctx: CheckContext) -> Scaling:
     p = ctx.params
     widths = [3, 5, 10, 15, 20] if ctx.quick_for("widths") else sorted(int(m) for m in p["widths"])
     alpha = float(p["alpha"])
-    primes = _lambda1_primes(widths, alpha)
+    replay_widths = [] if ctx.quick_for("replay_widths") else sorted({int(x) for x in p["replay_widths"]})
+    primes, traces, replayed = _sweep(ctx, widths, alpha, replay_widths)
     K, K2, fit_res = fit_inverse_width(widths, [primes[m] for m in widths])
-    traces = _sweep(ctx, widths, alpha)
     rows = []
     for m in widths:
         tr = traces[m]
@@ -116,12 +126,7 @@ def measure_width_scaling(ctx: CheckContext) -> Scaling:
         why = f"λ₁ has no zero on the branch in (0, 1] (its minimum there is {tr.min_lambda1:.3g} at λ = {tr.min_lambda1_at:.3g})"
         rows.append(WidthRow(m, float(primes[m]), tr.converged, tr.why_not_converged, tr.lambda_star, tr.note or why,
                              tr.min_lambda1, tr.min_lambda1_at, tr.max_grad, tr.seconds, kind))
-    replays = None
-    if not ctx.quick_for("replay_widths"):
-        replays = {}
-        for m in sorted({int(x) for x in p["replay_widths"]}):
-            ctx.progress(f"replaying the paper's method at m = {m}")
-            replays[str(m)] = pc.paper_method_replay(m, alpha, pc.s_max(ctx))
+    replays = None if ctx.quick_for("replay_widths") else {str(m): replayed[str(m)] for m in replay_widths}
     claimed = tuple((m, float(pc.paper(ctx, f"lambda_star_m{m}", m=m, alpha=alpha))) for m in widths if ctx.has(f"lambda_star_m{m}"))
     return Scaling(alpha, tuple(widths), tuple(rows), K, K2, fit_res, replays, claimed)
 
@@ -259,12 +264,14 @@ def measure_alpha_line(ctx: CheckContext) -> Line:
     widths = [3, 5, 10] if ctx.quick_for("widths") else sorted(int(m) for m in p["widths"])
     ref_widths = [3, 5, 10, 20] if ctx.quick_for("reference_widths") else sorted(int(m) for m in p["reference_widths"])
     alpha = float(p["alpha"])
-    rows = _sweep(ctx, widths, alpha)
+    primes, rows, _ = _sweep(ctx, widths, alpha, [])
     star = {m: rows[m].lambda_star for m in widths}
     have = [m for m in widths if star[m] is not None]
     slope, r2, r2u = fit_through_origin([float(m) for m in have], [star[m] for m in have])
-    K_ref, *_ = fit_inverse_width(ref_widths, list(_lambda1_primes(ref_widths, float(p["reference_alpha"])).values()))
-    primes = _lambda1_primes(widths, alpha)
+    ref_alpha = float(p["reference_alpha"])
+    with single_blas_thread():
+        ref_primes = [float(cluster_derivative(paper_homotopy(m, ref_alpha), diagnostics=False).lambda1_prime) for m in ref_widths]
+    K_ref, *_ = fit_inverse_width(ref_widths, ref_primes)
     K_here, *_ = fit_inverse_width(widths, [primes[m] for m in widths])
     return Line(alpha, tuple(widths), tuple(ref_widths), tuple((m, star[m]) for m in widths), tuple(_unconverged(rows)),
                 tuple((m, rows[m].min_lambda1) for m in widths if star[m] is None), slope, r2, r2u, K_ref, K_here,

@@ -23,6 +23,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from crosscheck.engine.outcomes import Role
+from crosscheck.engine.parallel import Mapper, serial_map
 from crosscheck.engine.params import Param, ParameterError
 from crosscheck.engine.results import Plot
 from crosscheck.expr import Expr, ExprError
@@ -51,6 +52,7 @@ class CheckContext:
     progress: Callable[[str], None] = lambda _msg: None
     quick: bool = False
     overridden: frozenset[str] = frozenset()  # parameters the user set explicitly (ledger or --set)
+    map: Mapper = serial_map  # the check's own parallel map (see crosscheck.engine.parallel); serial by default
 
     def quick_for(self, *names: str) -> bool:
         """Thin these parameters' grids? Only in quick mode, and never a parameter set explicitly."""
@@ -120,6 +122,18 @@ class CheckSpec:
         return {k: p.default for k, p in self.params.items()}
 
 
+def _origin(fn: Callable[..., Any]) -> tuple[str, int]:
+    """(file, first line) of a function's definition, from its code object (reading the source with
+    :mod:`inspect` costs ~2 ms per check at start-up); other callables through :mod:`inspect`."""
+    code = getattr(inspect.unwrap(fn), "__code__", None)
+    if code is not None:
+        return code.co_filename, code.co_firstlineno
+    try:
+        return inspect.getsourcefile(fn) or "?", inspect.getsourcelines(fn)[1]
+    except (OSError, TypeError):
+        return "?", 0
+
+
 def check(
     check_id: str,
     *,
@@ -146,11 +160,7 @@ def check(
         why = p.violation(p.default)
         if why:
             raise ValueError(f"check {check_id}: default of {k} outside its own domain: {why}")
-    try:
-        src = inspect.getsourcefile(measure) or "?"
-        line = inspect.getsourcelines(measure)[1]
-    except (OSError, TypeError):
-        src, line = "?", 0
+    src, line = _origin(measure)
     return CheckSpec(
         id=check_id, title=title, measure=measure, judge=judge, present=present or _no_presentation, role=Role(role),
         reads=reads, optional=frozenset(optional), params=ps, validate=validate, memory=memory,

@@ -19,7 +19,11 @@ is followed by
   After an easy step (≤ 3 iterations) the step grows by ``grow`` up to ``s_max``. A step across which the
   test function (monitor column 0) changes sign is retried with smaller steps until ``s ≤ event_step``,
   so sign changes are bracketed tightly and a large step cannot carry the run past a fold onto a
-  neighbouring branch unnoticed.
+  neighbouring branch unnoticed. Where the test function heads towards zero (same sign, decreasing in
+  magnitude over the last step), the next step is at most ``monitor_fraction`` of the linearly predicted
+  distance to its zero (never below ``event_step``): steps are long where the test function is far from
+  zero and short where it approaches it, so a zero (or a dip towards one) is sampled densely without a
+  small ``s_max`` everywhere.
 
 The bordered Jacobian stays regular at simple folds, where ``F_u`` is singular but ``[F_u F_λ]`` has full
 rank, so the curve is followed around a fold (λ then decreases; ``tλ`` changes sign).
@@ -73,6 +77,7 @@ class ContinuationOptions:
     stop_after_sign_change: int | None = None  # stop this many points after the first sign change of monitor[0]
     event_step: float | None = 2e-3  # a step over which monitor[0] changes sign is retried until s <= event_step
     chord_min_n: int = 40  # chord corrector from n = chord_min_n unknowns (below, a Jacobian costs no more than a residual)
+    monitor_fraction: float | None = 0.5  # test-function step limit (see the module docstring); None: off
 
     def __post_init__(self) -> None:
         for name in ("s0", "s_min", "s_max", "tol", "grow", "max_angle"):
@@ -81,6 +86,8 @@ class ContinuationOptions:
                 raise ValueError(f"{name}: must be a positive finite number, got {val!r}")
         if self.s_min > self.s_max:
             raise ValueError(f"s_min: must not exceed s_max = {self.s_max}, got {self.s_min}")
+        if self.monitor_fraction is not None and not (0.0 < self.monitor_fraction <= 1.0):
+            raise ValueError(f"monitor_fraction: must be in (0, 1] or None, got {self.monitor_fraction!r}")
         if self.max_newton < 1:
             raise ValueError(f"max_newton: must be at least 1, got {self.max_newton}")
 
@@ -229,6 +236,16 @@ def _corrector(system: System, xp: Vec, t: Vec, opts: ContinuationOptions) -> tu
     return _bordered_newton(system, xp, t, opts, opts.max_newton, step)
 
 
+def _monitor_limit(s: float, prev: float, cur: float, ds: float, opts: ContinuationOptions) -> float:
+    """The next step after a step of length ``ds`` that moved the test function from ``prev`` to ``cur``: where
+    it heads towards zero (same sign, |value| decreasing), at most ``monitor_fraction`` of the linearly
+    predicted distance ``|cur|·ds/|cur − prev|`` to its zero, but not below ``event_step`` (or ``s_min``)."""
+    if not (ds > 0 and prev * cur > 0 and abs(cur) < abs(prev)):
+        return s
+    floor = opts.event_step if opts.event_step is not None else opts.s_min
+    return max(min(s, opts.monitor_fraction * abs(cur) * ds / abs(cur - prev)), min(floor, s))
+
+
 def continue_branch(
     system: System,
     u0: Vec,
@@ -321,6 +338,8 @@ def continue_branch(
                 break
         if it <= 3:
             s = min(s * opts.grow, opts.s_max)
+        if monitor and opts.monitor_fraction is not None:
+            s = _monitor_limit(s, pts_m[-2][0], pts_m[-1][0], float(np.linalg.norm(pts_x[-1] - pts_x[-2])), opts)
     X = np.array(pts_x)
     M = np.array(pts_m, dtype=float) if monitor else np.zeros((len(pts_x), 0))
     return Branch(X[:, :n], X[:, n], np.array(pts_t), np.array(pts_r), M, np.array(pts_it), status, rejected, evals)
@@ -342,7 +361,7 @@ def refine_monitor_minimum(system: System, branch: Branch, k: int, monitor: Moni
     the curve between points k−1 and k+1 (parametrised by the projection on the tangent at k−1, relative
     tolerance ``xtol`` of that interval). Returns (minimum value, λ there); the sampled value if a corrector
     fails."""
-    from scipy.optimize import minimize_scalar
+    from crosscheck.numerics.minimize1d import brent_bounded
 
     if not 0 < k < len(branch.lam) - 1:
         raise ValueError(f"k: must index an interior point, got {k}")
@@ -363,7 +382,7 @@ def refine_monitor_minimum(system: System, branch: Branch, k: int, monitor: Moni
         cache[sig] = (val, float(x[n]))
         return val
 
-    r = minimize_scalar(f, bounds=(0.0, span), method="bounded", options={"xatol": xtol * span})
+    r = brent_bounded(f, 0.0, span, xatol=xtol * span)
     got = cache.get(r.x)
     if got is not None and got[0] < best[0]:
         best = got

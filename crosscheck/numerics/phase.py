@@ -58,7 +58,7 @@ class Scan:
     note: str
 
 
-def scan_branch(hp: Homotopy, lam_max: float = 1.0, step: float = 0.1, min_step: float = 1e-4, tol: float = GRAD_TOL,
+def scan_branch(hp: Homotopy, lam_max: float = 1.0, step: float = 0.25, min_step: float = 1e-4, tol: float = GRAD_TOL,
                 max_newton: int = 6) -> Scan:
     """Follow the minimum sheet from λ = 0 to ``lam_max`` or to its first zero of λ₁ (module docstring). Near a
     zero the step is also capped at 0.7 of the distance to where λ₁² extrapolates linearly to zero (λ₁ ∝
@@ -67,20 +67,21 @@ def scan_branch(hp: Homotopy, lam_max: float = 1.0, step: float = 0.1, min_step:
     w = hm.linear_minimum(hp)
     lam, h = 0.0, float(step)
     H = hm.hessian(hp, w, 0.0)
+    lu = scipy_linalg.lu_factor(H, check_finite=False)  # of the current point's Hessian: tangent and chord steps
     grad_max = float(np.linalg.norm(hm.grad(hp, w, 0.0)))
     best = (np.inf, 0.0)
     prev = (0.0, float(hp.alpha))  # (λ, λ₁) of the previous accepted point
     l1 = float(hp.alpha)
     points = 1
     while lam < lam_max:
-        dw = -np.linalg.solve(H, hm.grad_lam(hp, w, lam))
+        dw = -scipy_linalg.lu_solve(lu, hm.grad_lam(hp, w, lam), check_finite=False)
         he = min(h, lam_max - lam)
         if l1 < prev[1] and lam > prev[0]:  # λ₁ decreasing: where λ₁² reaches zero if it falls on linearly
             dist = l1 * l1 * (lam - prev[0]) / (prev[1] ** 2 - l1 * l1)
             he = min(he, max(0.7 * dist, min_step))
         lam_new = lam_max if he == lam_max - lam else lam + he
         pred = w + (lam_new - lam) * dw
-        x, ok, gn, iters = _newton(hp, pred, lam_new, tol, max_newton, H)
+        x, ok, gn, iters = _newton(hp, pred, lam_new, tol, max_newton, lu)
         accept = ok and float(np.linalg.norm(x - pred)) <= 0.5 * he * (1.0 + float(np.linalg.norm(dw)))
         if accept:
             Hn = hm.hessian(hp, x, lam_new)
@@ -89,6 +90,7 @@ def scan_branch(hp: Homotopy, lam_max: float = 1.0, step: float = 0.1, min_step:
         if accept:
             prev = (lam, l1)
             w, lam, H, l1 = x, lam_new, Hn, l1_new
+            lu = scipy_linalg.lu_factor(H, check_finite=False)
             grad_max = max(grad_max, gn)
             points += 1
             if l1 < best[0]:
@@ -103,12 +105,12 @@ def scan_branch(hp: Homotopy, lam_max: float = 1.0, step: float = 0.1, min_step:
     return Scan(hp.m, hp.alpha, None, "", 0, None, best[0], best[1], lam, grad_max, points, grad_max <= tol, "")
 
 
-def _newton(hp: Homotopy, x: np.ndarray, lam: float, tol: float, max_newton: int, H0: np.ndarray) -> tuple[np.ndarray, bool, float, int]:
-    """Chord iterations at fixed λ from x with ``H0`` (the Hessian at the previous branch point), the Hessian
+def _newton(hp: Homotopy, x: np.ndarray, lam: float, tol: float, max_newton: int, lu0: tuple) -> tuple[np.ndarray, bool, float, int]:
+    """Chord iterations at fixed λ from x with ``lu0`` (the LU factors of the Hessian at the previous branch point), the Hessian
     refreshed at the current iterate whenever a step fails to reduce ‖∇L‖ tenfold: mostly no new Hessian per
     λ-step (the gradient is O(N·n), the Hessian O(N·n²)). Fails after ``max_newton`` refreshes or when even a
     fresh Newton step does not halve ‖∇L‖. Returns (x, converged to ‖∇L‖₂ ≤ tol, ‖∇L‖₂, refreshes)."""
-    lu = scipy_linalg.lu_factor(H0, check_finite=False)
+    lu = lu0
     refreshes, fresh, last = 0, False, np.inf
     for _ in range(4 * max_newton):
         g = hm.grad(hp, x, lam)
@@ -230,7 +232,7 @@ def scan_by_arclength(hp: Homotopy, s_max: float = 0.05) -> Scan:
                 float(br.lam[i]), max(grad_max, sp.residual_F), stop, True, "")
 
 
-def phase_map(alphas: Iterable[float], widths: Iterable[int], step: float = 0.1, executor: Any = None) -> tuple[PhasePoint, ...]:
+def phase_map(alphas: Iterable[float], widths: Iterable[int], step: float = 0.25, executor: Any = None) -> tuple[PhasePoint, ...]:
     """:func:`phase_point` over the grid α × m (α outer), through ``executor.map`` if given, else serially."""
     jobs = [(int(m), float(a), float(step)) for a in alphas for m in widths]
     mapper = executor.map if executor is not None else map
