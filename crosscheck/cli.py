@@ -178,7 +178,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from crosscheck.engine.params import ParameterError
     from crosscheck.report import write_reports
     from crosscheck.report.write import OutputDirError, check_out_dir
-    from crosscheck.verify import DEFAULT_SEED, make_executor, verify
+    from crosscheck.verify import DEFAULT_SEED, make_executor, previous_timings, verify
 
     progress = _Progress(args.quiet)
     seed = DEFAULT_SEED if args.seed is None else args.seed
@@ -209,6 +209,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             command=" ".join(["crosscheck", *(sys.argv[1:] if args.argv is None else args.argv)]),
             progress=progress,
             executor=executor,
+            cost_hints=previous_timings(Path(args.out) / "results.json"),  # the last run's times order this one
         )
     except LedgerError as exc:
         return _error(f"{exc} (no report written)")

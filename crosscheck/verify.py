@@ -152,14 +152,8 @@ def plan(claims: Sequence[Claim], reg: Registry, seed: int, quick: bool, max_mem
 
 # ---- running the tasks: longest first, in this process, forked workers or any Executor ------------------
 
-#: Seconds per run of the bundled checks (full mode, one core of the reference machine), the scheduling hint
-#: when no earlier run's timings are given; a check not listed counts as DEFAULT_COST. Only the order of
-#: submission depends on them, never a result.
-COST_HINTS: Mapping[str, float] = {
-    "matrix-free-kernel-grid": 4.4, "symmetric-toy": 3.0, "width-scaling": 3.0, "bifurcation-point": 2.0,
-    "regularized-posdef": 2.0, "alpha-0.01-line": 2.0, "matrix-free-kernel": 1.9, "regularized-alpha-multiplicity": 1.3,
-    "leaky-hessian-at-minimum": 0.9, "kronecker-nonzero-spectrum": 0.9,
-}
+#: Seconds assumed for a check run that declares no cost (``check(..., cost=...)``) and has no earlier timing.
+#: Only the order of submission depends on costs, never a result.
 DEFAULT_COST = 0.5
 RUN_CACHE_ENV = "CROSSCHECK_RUN_CACHE"  # a folder shared by the run's workers for caches of pure results
 
@@ -227,15 +221,16 @@ def run_group(job: Job, progress: Callable[[str], None] = lambda _m: None) -> li
     return out
 
 
-def cost(task: Task, hints: Mapping[str, float] | None = None) -> float:
-    """Expected seconds of a task: an earlier run's time of that check (``hints``), else :data:`COST_HINTS`,
-    else :data:`DEFAULT_COST`."""
+def cost(task: Task, hints: Mapping[str, float] | None = None, reg: Registry | None = None) -> float:
+    """Expected seconds of a task: an earlier run's time of that check (``hints``), else the cost its spec
+    declares for these parameters, else :data:`DEFAULT_COST`."""
     if hints and task.check_id in hints:
         return float(hints[task.check_id])
-    return float(COST_HINTS.get(task.check_id, DEFAULT_COST))
+    spec = reg.get(task.check_id) if reg is not None else None
+    return spec.expected_seconds(task.params, DEFAULT_COST) if spec is not None else DEFAULT_COST
 
 
-def schedule(tasks: Mapping[str, Task], hints: Mapping[str, float] | None = None) -> list[str]:
+def schedule(tasks: Mapping[str, Task], hints: Mapping[str, float] | None = None, reg: Registry | None = None) -> list[str]:
     """Task keys longest first (ties in plan order): with a greedy pool this is the LPT rule, whose makespan
     is within 4/3 of the optimum; the long checks never start last. A second run of the same check (other
     claimed quantities or parameters) mostly reads what the first left in the run's cache, so it counts as
@@ -244,7 +239,7 @@ def schedule(tasks: Mapping[str, Task], hints: Mapping[str, float] | None = None
     seen: set[str] = set()
     eff: dict[str, float] = {}
     for k, t in tasks.items():
-        c = cost(t, hints)
+        c = cost(t, hints, reg)
         eff[k] = min(c, DEFAULT_COST) if t.check_id in seen else c
         seen.add(t.check_id)
     return sorted(tasks, key=lambda k: (-eff[k], order[k]))
@@ -310,7 +305,7 @@ def run_tasks(tasks: Mapping[str, Task], reg: Registry, seed: int, quick: bool, 
 
     path = str(Path(ledger).resolve()) if ledger is not None else "<registry>"
     _WORKER.setdefault("registries", {})[path] = reg  # this process and forked workers use it as is
-    keys = schedule(tasks, hints)
+    keys = schedule(tasks, hints, reg)
     n = len(keys)
     out: dict[str, CheckResult] = {}
     previous_cache = os.environ.get(RUN_CACHE_ENV)

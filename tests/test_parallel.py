@@ -96,3 +96,18 @@ def test_scipy_blas_loaded_inside_the_block_is_limited_too():
     pytest.importorskip("threadpoolctl")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
+def test_nested_blocks_keep_the_limit_until_the_outermost_leaves():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from crosscheck.numerics._blas import single_blas_thread
+
+    def threads() -> list[int]:
+        return [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+
+    before = threads()
+    with single_blas_thread():
+        with single_blas_thread():
+            assert set(threads()) == {1}
+        assert set(threads()) == {1}  # the inner block left, the outer still holds the limit
+    assert threads() == before

@@ -11,7 +11,7 @@ import pytest
 from crosscheck.claims import load_ledger
 from crosscheck.cli import main
 from crosscheck.engine.params import ParameterError
-from crosscheck.verify import COST_HINTS, Job, cost, make_executor, plan, previous_timings, run_job, schedule, verify
+from crosscheck.verify import DEFAULT_COST, Job, cost, make_executor, plan, previous_timings, run_job, schedule, verify
 
 # Two claims read the same m = 3 branch (a shared, cached trace) with different quantities (two tasks); a
 # randomised grid check and a control complete the mix.
@@ -117,16 +117,29 @@ def test_jobs_are_picklable_and_rebuild_the_registry_from_the_ledger(ledger):
     assert key == t.key and res.check_id == t.check_id and res.status == "pass"
 
 
-def test_longest_first_by_hints_then_plan_order(ledger):
+def test_longest_first_by_declared_cost_then_hints_then_plan_order(ledger):
     led = load_ledger(ledger)
-    tasks, _ = plan(list(led.claims), led.registry, 5, True, None)
-    order = [tasks[k].check_id for k in schedule(tasks)]
-    assert order[0] == "bifurcation-point"  # the costliest hint first
+    reg = led.registry
+    tasks, _ = plan(list(led.claims), reg, 5, True, None)
+    order = [tasks[k].check_id for k in schedule(tasks, None, reg)]
+    assert order[0] == "bifurcation-point"  # the costliest declared cost first
     assert order[-1] == "bifurcation-point"  # its repeat last: it reads the first one's cached branch
     assert order[1:3] == ["regularized-alpha-multiplicity", "hypothesis-alpha-positive-needed"]
-    assert cost(tasks[schedule(tasks)[0]]) == COST_HINTS["bifurcation-point"]
-    flipped = [tasks[k].check_id for k in schedule(tasks, {"hypothesis-alpha-positive-needed": 100.0})]
-    assert flipped[0] == "hypothesis-alpha-positive-needed"
+    first = tasks[schedule(tasks, None, reg)[0]]
+    assert cost(first, None, reg) == reg["bifurcation-point"].cost > DEFAULT_COST
+    assert cost(first) == DEFAULT_COST  # without the registry nothing is declared
+    flipped = [tasks[k].check_id for k in schedule(tasks, {"hypothesis-alpha-positive-needed": 100.0}, reg)]
+    assert flipped[0] == "hypothesis-alpha-positive-needed"  # an earlier run's time overrides the declaration
+
+
+def test_declared_cost_may_depend_on_parameters_and_a_broken_one_is_ignored():
+    from crosscheck.checks.paper_phase import PHASE
+    from dataclasses import replace
+
+    small = {**PHASE.defaults, "alpha_count": 1, "extra_alphas": [], "widths": [2, 3]}
+    assert PHASE.expected_seconds(small, 9.9) < PHASE.expected_seconds(PHASE.defaults, 9.9)
+    broken = replace(PHASE, cost=lambda p: p["no such parameter"])
+    assert broken.expected_seconds(small, 9.9) == 9.9
 
 
 def test_previous_timings_read_an_earlier_results_json(tmp_path, ledger):

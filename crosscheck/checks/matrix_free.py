@@ -255,6 +255,7 @@ SINGLE = check(
     },
     validate=validate_single,
     memory=memory_single,
+    cost=1.4,  # seconds of a default run on one core (orders a parallel run; measured 2026-11-30)
 )
 
 
@@ -412,6 +413,7 @@ GRID = check(
     params=GRID_PARAMS,
     validate=validate_grid,
     memory=memory_grid,
+    cost=3.6,  # seconds of a default run on one core (orders a parallel run; measured 2026-11-30)
 )
 
 CHECKS = (SINGLE, GRID)

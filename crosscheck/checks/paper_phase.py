@@ -184,6 +184,7 @@ PHASE = check(
         "step": Param(default=0.25, gt=0.0, le=0.5, doc="largest λ-step of the scan (shortened where λ₁ approaches zero)"),
     },
     memory=lambda p: _grid_memory(p["widths"]),
+    cost=lambda p: 0.022 * (int(p["alpha_count"]) + len(p["extra_alphas"])) * len(p["widths"]),  # seconds of a default run on one core (orders a parallel run; measured 2026-11-30)
 )
 
 
@@ -416,6 +417,7 @@ UNIQUE = check(
         "max_steps": Param(default=600, ge=10, doc="largest number of continuation steps per branch"),
     },
     memory=lambda p: _grid_memory(p["widths"]) + 8.0 * int(p["max_steps"]) * 2 * max(int(m) for m in p["widths"]) * PAPER_D,
+    cost=1.6,  # seconds of a default run on one core (orders a parallel run; measured 2026-11-30)
 )
 
 

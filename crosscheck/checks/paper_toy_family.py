@@ -186,6 +186,7 @@ TOY_FAMILY = check(
         "s_max": Param(default=0.1, gt=0.0, le=1.0, doc="largest continuation step"),
     },
     memory=lambda p: 8.0 * (4 * int(p["n"]) + 1e5),
+    cost=1.3,  # seconds of a default run on one core (orders a parallel run; measured 2026-11-30)
 )
 
 CHECKS = (TOY_POTENTIAL, TOY_FAMILY)

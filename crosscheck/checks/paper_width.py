@@ -229,6 +229,7 @@ WIDTH_SCALING = check(
         "replay_widths": Param(default=[3], ge=2, doc="widths at which the paper's method is replayed (a diagnostic; empty: none)"),
     },
     memory=lambda p: _sweep_memory(list(p["widths"]) + list(p["replay_widths"])),
+    cost=1.1,  # seconds of a default run on one core (orders a parallel run; measured 2026-11-30)
 )
 
 

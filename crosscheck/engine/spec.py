@@ -109,9 +109,19 @@ class CheckSpec:
     params: Mapping[str, Param] = field(default_factory=dict)
     validate: Callable[[Mapping[str, Any], frozenset[str]], None] | None = None
     memory: Callable[[Mapping[str, Any]], float] | None = None
+    cost: Callable[[Mapping[str, Any]], float] | float | None = None  # seconds of a run on one core (scheduling only)
     origin: str = "built-in"
     source: str = "?"  # "path:line" of measure
     method: str = ""  # what it does (measure's docstring)
+
+    def expected_seconds(self, params: Mapping[str, Any], default: float) -> float:
+        """The declared cost of a run with ``params`` (``default`` when none is declared or it fails): a hint
+        for ordering the work, never an input to a result."""
+        try:
+            c = self.cost(params) if callable(self.cost) else self.cost
+            return default if c is None else max(0.0, float(c))
+        except Exception:  # a broken hint must not break a run
+            return default
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -147,10 +157,12 @@ def check(
     params: Mapping[str, Param | Any] | None = None,
     validate: Callable[[Mapping[str, Any], frozenset[str]], None] | None = None,
     memory: Callable[[Mapping[str, Any]], float] | None = None,
+    cost: Callable[[Mapping[str, Any]], float] | float | None = None,
 ) -> CheckSpec:
     """Build a :class:`CheckSpec`. ``params`` values may be bare defaults (no domain beyond the type) or
     :class:`Param`. ``reads`` maps each claimed quantity the check compares to the case variables its
-    expression may use."""
+    expression may use. ``cost`` (seconds of a full run on one core, or a function of the parameters) only
+    orders the work of a parallel run, longest first."""
     reads = {q: tuple(v) for q, v in (reads or {}).items()}
     unknown_opt = set(optional) - set(reads)
     if unknown_opt:
@@ -163,7 +175,7 @@ def check(
     src, line = _origin(measure)
     return CheckSpec(
         id=check_id, title=title, measure=measure, judge=judge, present=present or _no_presentation, role=Role(role),
-        reads=reads, optional=frozenset(optional), params=ps, validate=validate, memory=memory,
+        reads=reads, optional=frozenset(optional), params=ps, validate=validate, memory=memory, cost=cost,
         source=f"{src}:{line}", method=inspect.getdoc(measure) or "",
     )
 

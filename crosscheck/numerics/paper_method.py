@@ -49,16 +49,69 @@ def gradient(hp: Homotopy):
     return g
 
 
+def value_and_gradient(hp: Homotopy):
+    """``(w, λ) ↦ (L_α(W, λ), ∇_W L_α(W, λ))`` from one evaluation of Z and σ — what L-BFGS-B asks for at
+    every iterate. The loss is :func:`crosscheck.numerics.model.loss`'s arithmetic, the gradient
+    :func:`gradient`'s (bit-identical to calling both, tested for tanh, the paper's activation)."""
+    X, v, y, N, alpha, act, m, d = hp.X, hp.v, hp.y, hp.N, hp.alpha, hp.act, hp.m, hp.d
+
+    def fg(w: np.ndarray, lam: float) -> tuple[float, np.ndarray]:
+        W = w.reshape(m, d)
+        Z = X @ W.T
+        s0, s1 = act.series(Z, 1)[:2]
+        rl = ((1.0 - lam) * Z + lam * s0) @ v - y
+        loss = 0.5 * float(np.mean(rl * rl)) + 0.5 * alpha * float(np.sum(W * W))
+        h = Z + lam * (s0 - Z)
+        h1 = 1.0 + lam * (s1 - 1.0)
+        r = h @ v - y
+        return loss, (((r[:, None] * h1) * v[None, :]).T @ X / N).ravel() + alpha * W.ravel()
+
+    return fg
+
+
 def fd_hessian(hp: Homotopy, w: np.ndarray, lam: float, h: float = 1e-5, grad=None) -> np.ndarray:
-    """Central differences of the analytic gradient, one column per coordinate, symmetrised."""
-    grad = grad or gradient(hp)
+    """Central differences of the analytic gradient, one column per coordinate: column (j, k) is
+    ``(∇L(W + h E_jk) − ∇L(W − h E_jk)) / 2h``, symmetrised.
+
+    Without ``grad``, the 2n perturbed gradients are evaluated together, using that moving W[j, k] changes
+    only unit j's pre-activation (``z_j ± h·x_k``): the residual of each perturbed network, then one product
+    for the rows of the unchanged units and one for unit j's own row. The same differences of the same
+    gradients; the rounding of each gradient differs from evaluating it from scratch at the level the
+    central difference already carries (≈ eps·|∇L|/h). With a ``grad`` function, it is called 2n times."""
     n = w.size
-    H = np.empty((n, n))
-    for i in range(n):
-        e = np.zeros(n)
-        e[i] = h
-        H[:, i] = (grad(w + e, lam) - grad(w - e, lam)) / (2 * h)
-    return 0.5 * (H + H.T)
+    if grad is not None:
+        H = np.empty((n, n))
+        for i in range(n):
+            e = np.zeros(n)
+            e[i] = h
+            H[:, i] = (grad(w + e, lam) - grad(w - e, lam)) / (2 * h)
+        return 0.5 * (H + H.T)
+    X, v, y, N, alpha, act, m, d = hp.X, hp.v, hp.y, hp.N, hp.alpha, hp.act, hp.m, hp.d
+    W = w.reshape(m, d)
+    Z = X @ W.T  # (N, m)
+    s0, s1 = act.series(Z, 1)[:2]
+    Hh = Z + lam * (s0 - Z)
+    H1 = 1.0 + lam * (s1 - 1.0)
+    r = Hh @ v - y
+    j = np.repeat(np.arange(m), d)  # coordinate c = j·d + k
+    k = np.tile(np.arange(d), m)
+    sign = np.concatenate([np.ones(n), -np.ones(n)])[:, None]
+    jj, kk = np.concatenate([j, j]), np.concatenate([k, k])
+    Zc = Z.T[jj] + sign * h * X.T[kk]  # (2n, N): unit j's perturbed pre-activation
+    c0, c1 = act.series(Zc, 1)[:2]
+    hc = Zc + lam * (c0 - Zc)
+    h1c = 1.0 + lam * (c1 - 1.0)
+    R = r[None, :] + v[jj][:, None] * (hc - Hh.T[jj])  # (2n, N): residuals of the perturbed networks
+    K = (H1[:, :, None] * v[None, :, None] * X[:, None, :]).reshape(N, n)  # K[n, (j', k')] = h'_{nj'} v_j' x_{nk'}
+    G = R @ K / N  # every row with the unperturbed h' ...
+    own = ((R * h1c) @ X) * v[jj][:, None] / N  # ... and unit j's own row with its perturbed h'
+    rows = np.arange(2 * n)[:, None]
+    G[rows, jj[:, None] * d + np.arange(d)[None, :]] = own
+    G += alpha * w[None, :]  # + αW of the perturbed W: αw, and ±αh in the perturbed coordinate
+    G[np.arange(n), np.arange(n)] += alpha * h
+    G[n + np.arange(n), np.arange(n)] -= alpha * h
+    Hm = ((G[:n] - G[n:]) / (2 * h)).T
+    return 0.5 * (Hm + Hm.T)
 
 
 def replay_paper_method(hp: Homotopy, step: float = 1 / 400, lam_max: float = 1.0) -> Replay:
@@ -70,16 +123,17 @@ def replay_paper_method(hp: Homotopy, step: float = 1 / 400, lam_max: float = 1.
         raise ValueError(f"step must be in (0, 1), got {step!r}")
     steps = 1.0 / step
     grad = gradient(hp)
+    fg = value_and_gradient(hp)
     w = hm.linear_minimum(hp)
     gn: list[float] = []
     last = (0.0, w, np.nan, np.nan)
     star = None
     for k in range(int(lam_max * steps + 1e-9) + 1):
         lam = k / steps
-        r = minimize(lambda x: (hm.loss(hp, x, lam), grad(x, lam)), w, jac=True, method="L-BFGS-B")
+        r = minimize(lambda x: fg(x, lam), w, jac=True, method="L-BFGS-B")
         w = r.x
         gn.append(float(np.linalg.norm(grad(w, lam))))
-        e = np.linalg.eigvalsh(fd_hessian(hp, w, lam, grad=grad))
+        e = np.linalg.eigvalsh(fd_hessian(hp, w, lam))
         if e[0] < 0:
             l0, _, e0, _ = last
             star = float(l0 + (lam - l0) * e0 / (e0 - e[0]))

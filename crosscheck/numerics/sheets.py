@@ -22,7 +22,7 @@ import numpy as np
 from crosscheck.numerics import homotopy as hm
 from crosscheck.numerics.continuation import Branch
 from crosscheck.numerics.homotopy import Homotopy
-from crosscheck.numerics.paper_method import fd_hessian
+from crosscheck.numerics.paper_method import fd_hessian, value_and_gradient
 
 
 @dataclass(frozen=True)
@@ -69,10 +69,11 @@ def replay_through(hp: Homotopy, step: float = 1 / 400, lam_max: float = 1.0) ->
         raise ValueError(f"step must be in (0, 1), got {step!r}")
     steps = 1.0 / step
     w = hm.linear_minimum(hp)
+    fg = value_and_gradient(hp)  # the loss and gradient of hm.loss and hm.grad, bit for bit, from one σ evaluation
     rows, its = [], []
     for k in range(int(lam_max * steps + 1e-9) + 1):
         lam = k / steps
-        w = minimize(lambda x: (hm.loss(hp, x, lam), hm.grad(hp, x, lam)), w, jac=True, method="L-BFGS-B").x
+        w = minimize(lambda x: fg(x, lam), w, jac=True, method="L-BFGS-B").x
         e = np.linalg.eigvalsh(fd_hessian(hp, w, lam))
         rows.append((lam, e[0], e[1], hm.loss(hp, w, lam), np.linalg.norm(hm.grad(hp, w, lam))))
         its.append(w.copy())
