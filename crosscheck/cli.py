@@ -120,6 +120,7 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="re-render the HTML report from a results.json, without re-running anything")
     r.add_argument("results", help="a results.json written by verify")
     r.add_argument("--out", default=None, help="output directory (default: the results.json's folder)")
+    r.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, help="worker processes drawing the figures (default: the number of cores)")
 
     d = sub.add_parser("doctor", help="what was found, what is missing, and how to fix it")
     d.add_argument("--lean-dir", default="lean")
@@ -223,7 +224,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if log:
         extra["lean-build.log"] = Path(str(log))
     try:
-        out = write_reports(result, args.out, root=Path(args.claims).resolve().parent, extra_files=extra)
+        out = write_reports(result, args.out, root=Path(args.claims).resolve().parent, extra_files=extra, jobs=args.jobs)
     except OutputDirError as exc:
         return _error(str(exc))
     except OSError as exc:
@@ -397,7 +398,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from crosscheck.report.write import OutputDirError, rerender
 
     try:
-        out = rerender(args.results, args.out)
+        out = rerender(args.results, args.out, args.jobs)
     except (OutputDirError, OSError, ValueError) as exc:
         return _error(str(exc))
     print(f"crosscheck: report re-rendered to {out / 'index.html'}")

@@ -179,6 +179,22 @@ def test_rerender_from_saved_results_is_identical(tmp_path):
     assert main(["report", str(out / "results.json"), "--out", str(again)]) == 0
     assert (again / "index.html").read_bytes() == (out / "index.html").read_bytes()
     assert (again / "summary.md").read_bytes() == (out / "summary.md").read_bytes()
+    for jobs in ("1", "2"):
+        other = tmp_path / f"jobs{jobs}"
+        assert main(["report", str(out / "results.json"), "--out", str(other), "--jobs", jobs]) == 0
+        assert (other / "index.html").read_bytes() == (out / "index.html").read_bytes()
+
+
+def test_figures_drawn_in_worker_processes_are_the_same_bytes():
+    from crosscheck.engine.parallel import can_fork
+    from crosscheck.report.figures import data_uris
+
+    plots = [{"series": [{"label": "ours", "role": "ours", "x": [1, 2, 3], "y": [3, 1, 2]}], "title": f"t{i}", "xlabel": "x",
+              "ylabel": "y"} for i in range(3)]
+    serial = data_uris(plots, 1)
+    assert len(set(serial)) == 3 and all(u.startswith("data:image/png;base64,") for u in serial)
+    if can_fork():
+        assert data_uris(plots, 2) == serial
 
 
 def test_measured_values_read_as_words_tables_and_units():

@@ -22,7 +22,7 @@ def as_array(name: str, value: object, ndim: int, *, shape: tuple[int | None, ..
                 raise ValueError(f"{name}: expected size {want} along axis {axis}, got shape {arr.shape}")
     if arr.size == 0:
         raise ValueError(f"{name}: is empty (shape {arr.shape}); sizes must be at least 1")
-    if not np.all(np.isfinite(arr)):
+    if not np.isfinite(arr).all():
         raise ValueError(f"{name}: contains NaN or infinite entries")
     return arr
 

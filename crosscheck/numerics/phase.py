@@ -31,7 +31,7 @@ from crosscheck.numerics._lazy import scipy_linalg
 
 from crosscheck.numerics import homotopy as hm
 from crosscheck.numerics._blas import single_blas_thread
-from crosscheck.numerics.branch import gradient_system, smallest_eigs
+from crosscheck.numerics.branch import gradient_system, smallest_eigpair, smallest_eigs
 from crosscheck.numerics.homotopy import Homotopy
 from crosscheck.numerics.singular import solve_singular_point
 
@@ -134,8 +134,8 @@ def _newton(hp: Homotopy, x: np.ndarray, lam: float, tol: float, max_newton: int
 
 
 def _locate(hp, system, w, lam, H, dw, min_step, tol, grad_max, best, points) -> Scan:
-    e, V = np.linalg.eigh(H)
-    sp = solve_singular_point(system, w, lam, V[:, 0], tol=tol, certify=False)
+    _, phi = smallest_eigpair(H)  # the softest eigenvector (a partial eigensolve)
+    sp = solve_singular_point(system, w, lam, phi, tol=tol, certify=False)
     near = lam < sp.lam <= lam + 10 * min_step and float(np.linalg.norm(sp.u - w)) <= np.sqrt(min_step) * (1.0 + float(np.linalg.norm(dw)))
     if not (sp.converged and near):
         why = sp.message if not sp.converged else f"the extended system converged to λ = {sp.lam:.6g}, not ahead of the last point λ = {lam:.6g}"

@@ -161,9 +161,10 @@ def _scalar_axes(plot: Mapping[str, Any]) -> bool:
 
 
 def _unoverlap_xticks(fig: Any, ax: Any) -> None:
-    """Rotate the x tick labels if any two of them overlap once drawn (then lay out again)."""
-    fig.canvas.draw()
+    """Rotate the x tick labels if any two of them overlap in the laid-out figure (then lay out again). The
+    axis places its tick labels for the current layout when asked for its extent (no full draw)."""
     renderer = fig.canvas.get_renderer()
+    ax.xaxis.get_tightbbox(renderer)
     boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
     boxes.sort(key=lambda b: b.x0)
     if any(a.x1 + 2 > b.x0 for a, b in zip(boxes, boxes[1:])):
@@ -175,6 +176,17 @@ def _unoverlap_xticks(fig: Any, ax: Any) -> None:
 
 def data_uri(plot: Mapping[str, Any]) -> str:
     return "data:image/png;base64," + base64.b64encode(render_png(plot)).decode("ascii")
+
+
+def data_uris(plots: list[Mapping[str, Any]], jobs: int = 1) -> list[str]:
+    """:func:`data_uri` of each plot, in order; with ``jobs`` > 1 in forked worker processes (a figure is
+    drawn from its data alone, so the bytes do not depend on where: the page stays reproducible)."""
+    from crosscheck.engine.parallel import process_map
+
+    if jobs > 1 and len(plots) > 1:
+        import matplotlib.backends.backend_agg  # noqa: F401  (imported once, before the workers fork)
+        import matplotlib.figure  # noqa: F401
+    return process_map(jobs)(data_uri, plots)
 
 
 def alt_text(plot: Mapping[str, Any]) -> str:

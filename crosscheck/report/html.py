@@ -17,7 +17,7 @@ from typing import Any, Mapping
 import jinja2
 from markupsafe import Markup, escape
 
-from crosscheck.report.figures import alt_text, as_table, data_uri, drawable
+from crosscheck.report.figures import alt_text, as_table, data_uris, drawable
 
 _TEMPLATES = Path(__file__).with_name("templates")
 VERDICT_ORDER = ("confirmed", "supported numerically", "agrees", "contradicted", "Lean failed", "inconclusive", "error", "not run")
@@ -128,10 +128,12 @@ def _comparison(c: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return out
 
 
-def _check_view(r: Mapping[str, Any], first_under: Mapping[str, str], claim_id: str, blocks: dict[str, dict[str, str]]) -> dict[str, Any]:
+def _check_view(r: Mapping[str, Any], first_under: Mapping[str, str], claim_id: str, blocks: dict[str, dict[str, str]],
+                figures: list[tuple[dict[str, Any], Mapping[str, Any]]]) -> dict[str, Any]:
     """One check run for the template. A large measured value (or certificate block) identical to one
     already shown under an earlier claim is replaced by a reference to it (``blocks``: fingerprint →
-    where it was first shown)."""
+    where it was first shown). Figures to draw are appended to ``figures`` (view entry, plot); the caller
+    draws them all at once and fills in each entry's ``uri``."""
     plots = [p for p in r.get("plots", [])]
     key = r.get("run_key", "")
     shared = first_under.get(key) if key else None
@@ -161,12 +163,18 @@ def _check_view(r: Mapping[str, Any], first_under: Mapping[str, str], claim_id: 
         **r,
         "worst": _comparison(r.get("worst")),
         "failures": [_comparison(f) for f in r.get("failures", [])],
-        "figures": [{"uri": data_uri(p), "alt": alt_text(p), "caption": p.get("caption", "")} for p in plots if drawable(p)] if shown_here else [],
+        "figures": [_pending(figures, p) for p in plots if drawable(p)] if shown_here else [],
         "point_tables": [{"title": p.get("title", ""), "xlabel": p.get("xlabel", ""), "ylabel": p.get("ylabel", ""), "rows": as_table(p)}
                          for p in plots if not drawable(p)] if shown_here else [],
         "method_html": inline_markup(r.get("method", "")),
         "shared_with": shared if shared and shared != claim_id else None,
     }
+
+
+def _pending(figures: list[tuple[dict[str, Any], Mapping[str, Any]]], plot: Mapping[str, Any]) -> dict[str, Any]:
+    entry = {"uri": "", "alt": alt_text(plot), "caption": plot.get("caption", "")}
+    figures.append((entry, plot))
+    return entry
 
 
 def _stylesheet() -> Markup:
@@ -179,8 +187,8 @@ def _stylesheet() -> Markup:
     return Markup(css)
 
 
-def render_html(data: Mapping[str, Any]) -> str:
-    """The page, from results.json data only."""
+def render_html(data: Mapping[str, Any], jobs: int = 1) -> str:
+    """The page, from results.json data only (figures drawn in ``jobs`` worker processes; the same page)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined)
     env.filters["show"] = show
     env.filters["num"] = number
@@ -193,11 +201,14 @@ def render_html(data: Mapping[str, Any]) -> str:
             if r.get("run_key"):
                 first_under.setdefault(r["run_key"], c["id"])
     blocks: dict[str, dict[str, str]] = {}
+    figures: list[tuple[dict[str, Any], Mapping[str, Any]]] = []
     claims = []
     for c in data["claims"]:
-        checks = [_check_view(r, first_under, c["id"], blocks) for r in c["checks"]]
-        controls = [_check_view(r, first_under, c["id"], blocks) for r in c["controls"]]
+        checks = [_check_view(r, first_under, c["id"], blocks, figures) for r in c["checks"]]
+        controls = [_check_view(r, first_under, c["id"], blocks, figures) for r in c["controls"]]
         claims.append({**c, "checks": checks, "controls": controls})
+    for (entry, _), uri in zip(figures, data_uris([p for _, p in figures], jobs)):
+        entry["uri"] = uri
     groups: dict[str, list[dict[str, Any]]] = {}
     for c in claims:
         groups.setdefault(c.get("paper") or "Claims", []).append(c)

@@ -60,9 +60,10 @@ def _lock(path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def write_reports(result, out_dir: str | Path, *, root: str | Path = ".", extra_files: dict[str, Path] | None = None) -> Path:
+def write_reports(result, out_dir: str | Path, *, root: str | Path = ".", extra_files: dict[str, Path] | None = None, jobs: int = 1) -> Path:
     """Write ``index.html``, ``results.json``, ``summary.md``, ``junit.xml`` (and ``extra_files``, name → source path)
-    into ``out_dir``, replacing the previous report only once all of them are complete."""
+    into ``out_dir``, replacing the previous report only once all of them are complete (figures drawn in
+    ``jobs`` worker processes)."""
     out = check_out_dir(out_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
@@ -77,7 +78,7 @@ def write_reports(result, out_dir: str | Path, *, root: str | Path = ".", extra_
         (tmp / "results.json").write_text(json.dumps(data, indent=1, ensure_ascii=False, sort_keys=False), encoding="utf-8")
         (tmp / "summary.md").write_text(render_summary(data, title=data.get("title")), encoding="utf-8")
         (tmp / "junit.xml").write_bytes(junit_xml(result))
-        (tmp / "index.html").write_text(render_html(data), encoding="utf-8")
+        (tmp / "index.html").write_text(render_html(data, jobs), encoding="utf-8")
         for name, src in (extra_files or {}).items():
             if Path(src).is_file():
                 shutil.copyfile(src, tmp / name)
@@ -100,7 +101,7 @@ def write_reports(result, out_dir: str | Path, *, root: str | Path = ".", extra_
     return out
 
 
-def rerender(results_path: str | Path, out_dir: str | Path | None = None) -> Path:
+def rerender(results_path: str | Path, out_dir: str | Path | None = None, jobs: int = 1) -> Path:
     """Re-render ``index.html`` (and ``summary.md``) from a saved ``results.json``, without re-running
     anything; written beside it unless ``out_dir`` is given. The page depends on the data alone, so the
     same data gives the same page."""
@@ -112,7 +113,7 @@ def rerender(results_path: str | Path, out_dir: str | Path | None = None) -> Pat
     if out_dir is not None:
         check_out_dir(out)
     try:  # render everything before writing anything: malformed data leaves no half-written report
-        html = render_html(data)
+        html = render_html(data, jobs)
         summary = render_summary(data, title=data.get("title"))
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ValueError(f"{results_path}: malformed results.json ({type(exc).__name__}: {exc}); nothing written") from None
