@@ -147,7 +147,7 @@ class Traced:
         return folds[0] + 1 if folds else len(self.branch.lam)
 
 
-def _run_cached(name: str, compute):
+def run_cached(name: str, compute):
     """``compute()``, shared through the run's cache folder when ``$CROSSCHECK_RUN_CACHE`` is set: read if an
     entry exists, else computed and written (atomically: a temporary file renamed into place). The entries are
     pure functions of ``name``, so a hit returns what the computation would."""
@@ -174,7 +174,7 @@ def _run_cached(name: str, compute):
 @functools.lru_cache(maxsize=None)
 def traced(m: int, alpha: float, smax: float) -> Traced:
     """The branch of width m (see :class:`Traced`), cached for the process and shared within a run."""
-    return freeze(_run_cached(f"traced-{m}-{alpha!r}-{smax!r}", lambda: _traced(m, alpha, smax)))
+    return freeze(run_cached(f"traced-{m}-{alpha!r}-{smax!r}", lambda: _traced(m, alpha, smax)))
 
 
 def _traced(m: int, alpha: float, smax: float) -> Traced:
@@ -262,7 +262,7 @@ def paper_method_replay(m: int, alpha: float, smax: float, step: float = PAPER_S
     compare its last accepted iterate with our branch point at the same λ: the distance, and its component
     along the softest Hessian eigenvector (where a loose gradient tolerance leaves the largest error,
     ≈ ‖∇L‖/λ₁). Cached (and shared within a run); returned as a read-only mapping of plain numbers."""
-    return ReadOnlyDict(_run_cached(f"replay-{m}-{alpha!r}-{smax!r}-{step!r}", lambda: _paper_method_replay(m, alpha, smax, step)))
+    return ReadOnlyDict(run_cached(f"replay-{m}-{alpha!r}-{smax!r}-{step!r}", lambda: _paper_method_replay(m, alpha, smax, step)))
 
 
 def _paper_method_replay(m: int, alpha: float, smax: float, step: float) -> dict[str, Any]:

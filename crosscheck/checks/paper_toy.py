@@ -7,13 +7,15 @@ the zeros of the Lyapunov–Schmidt selection function and are traced with the d
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 import numpy as np
 
-from crosscheck.checks._paper_common import GRAD_TOL
+from crosscheck.checks._paper_common import GRAD_TOL, run_cached
 from crosscheck.numerics.tolerance import rounding_floor
 from crosscheck.engine.api import CheckContext, Param, Plot, Presentation, Recorder, Series, check
 from crosscheck.numerics import homotopy as hm
@@ -34,6 +36,15 @@ def _trace(hp: Homotopy, w0: np.ndarray, mu: float, s_max: float):
 
     opts = ContinuationOptions(s_max=s_max, lam_max=1.0, lam_min=-1e-3, tol=1e-11, stop_after_sign_change=3)
     return continue_branch(desingularized_system(hp), w0, 0.0, +1.0, opts, monitor)
+
+
+def family_member(X: np.ndarray, y: np.ndarray, a: float, s_max: float) -> dict:
+    """:func:`_family_member` for v = (1, a), α = 0 on the data (X, y), shared within a run through the run's
+    cache (the symmetric-toy and toy-family-start checks trace the same members on the same data): the key
+    names the data by a hash of its bytes, so it is a pure function of its key. A fresh copy each call."""
+    key = hashlib.sha256(np.ascontiguousarray(X).tobytes() + np.ascontiguousarray(y).tobytes()).hexdigest()[:24]
+    out = run_cached(f"toy-family-{key}-{float(a)!r}-{float(s_max)!r}", lambda: _family_member(make_homotopy(X, y, [1.0, a], 0.0), s_max))
+    return copy.deepcopy(out)
 
 
 def _family_member(hp: Homotopy, s_max: float) -> dict:
@@ -123,7 +134,7 @@ def measure_symmetric_toy(ctx: CheckContext) -> Toy:
             family[str(a)] = {"branches": [], "note": "v₂ = 0: w₂ never enters the loss, so λ₁ ≡ 0 for every λ (no isolated zero)"}
             star_by_a[str(a)] = None
             continue
-        fam = _family_member(make_homotopy(X, y, [1.0, a], 0.0), float(p["s_max"]))
+        fam = family_member(X, y, a, float(p["s_max"]))
         family[str(a)] = fam
         mins = [b["lambda_star"] for b in fam["branches"] if b["mu"] > 0 and b["lambda_star"] is not None]
         star_by_a[str(a)] = min(mins) if mins else None
