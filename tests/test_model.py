@@ -167,3 +167,15 @@ def test_flat_and_matrix_points_are_the_same(case):
         mdl.grad(model, np.zeros((M, D + 1)), 0.4)
     with pytest.raises(ValueError, match="^w:"):
         mdl.grad(model, w[:-1], 0.4)
+
+
+def test_compression_to_the_alpha_eigenspace_is_the_dense_product():
+    """BᵀMB factor by factor (B = Q ⊗ I) equals the dense product, for any symmetric M; a wrong index order
+    (the transpose, k and l swapped) would not."""
+    rng = np.random.default_rng(12)
+    for m, d in ((2, 1), (3, 2), (7, 5)):
+        M = rng.standard_normal((m * d, m * d))
+        M = M + M.T
+        v = rng.standard_normal(m)
+        B = mdl.alpha_eigenspace_basis(v, d)
+        np.testing.assert_allclose(mdl.compress_to_alpha_eigenspace(M, v, d), B.T @ M @ B, atol=1e-12)

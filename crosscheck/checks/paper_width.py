@@ -14,7 +14,7 @@ import numpy as np
 from crosscheck.checks import _paper_common as pc
 from crosscheck.engine.api import CheckContext, Param, Plot, Presentation, Recorder, Series, check
 from crosscheck.numerics._blas import single_blas_thread
-from crosscheck.numerics.degenerate import cluster_derivative
+from crosscheck.numerics.phase import lambda1_prime_at_zero
 from crosscheck.numerics.paper_data import PAPER_ALPHA, WIDTHS, paper_homotopy
 
 
@@ -23,7 +23,7 @@ def _width(task: tuple[int, float, float, bool]) -> tuple[int, float, pc.Traced,
     perturbation, the traced branch, and the paper's method replayed there when asked."""
     m, alpha, smax, replay = task
     with single_blas_thread():
-        prime = float(cluster_derivative(paper_homotopy(m, alpha), diagnostics=False).lambda1_prime)
+        prime = lambda1_prime_at_zero(paper_homotopy(m, alpha))
     tr = pc.traced(m, alpha, smax)
     return m, prime, tr, pc.paper_method_replay(m, alpha, smax) if replay else None
 
@@ -271,7 +271,7 @@ def measure_alpha_line(ctx: CheckContext) -> Line:
     slope, r2, r2u = fit_through_origin([float(m) for m in have], [star[m] for m in have])
     ref_alpha = float(p["reference_alpha"])
     with single_blas_thread():
-        ref_primes = [float(cluster_derivative(paper_homotopy(m, ref_alpha), diagnostics=False).lambda1_prime) for m in ref_widths]
+        ref_primes = [lambda1_prime_at_zero(paper_homotopy(m, ref_alpha)) for m in ref_widths]
     K_ref, *_ = fit_inverse_width(ref_widths, ref_primes)
     K_here, *_ = fit_inverse_width(widths, [primes[m] for m in widths])
     return Line(alpha, tuple(widths), tuple(ref_widths), tuple((m, star[m]) for m in widths), tuple(_unconverged(rows)),

@@ -33,6 +33,7 @@ from crosscheck.numerics import homotopy as hm
 from crosscheck.numerics._blas import single_blas_thread
 from crosscheck.numerics.branch import gradient_system, smallest_eigpair, smallest_eigs
 from crosscheck.numerics.homotopy import Homotopy
+from crosscheck.numerics.model import compress_to_alpha_eigenspace
 from crosscheck.numerics.singular import solve_singular_point
 
 GRAD_TOL = 1e-10
@@ -197,9 +198,10 @@ def phase_point(job: tuple[int, float, float]) -> PhasePoint:
 def lambda1_prime_at_zero(hp: Homotopy) -> float:
     """``λ₁'(0⁺) = min eig(Bᵀ∂_λH(W₀, 0)B)`` (at λ = 0 the Hessian does not depend on W, so the total
     derivative along the branch is the partial one; see :mod:`crosscheck.numerics.degenerate`)."""
-    B = hm.alpha_eigenspace_basis(hp.v, hp.d)
-    C = B.T @ hm.hess_lam(hp, hm.linear_minimum(hp), 0.0) @ B
-    return float(np.linalg.eigvalsh(0.5 * (C + C.T))[0])
+    if hp.m < 2:
+        raise ValueError("hp: the α-eigenspace needs m ≥ 2")
+    C = compress_to_alpha_eigenspace(hm.hess_lam(hp, hm.linear_minimum(hp), 0.0), hp.v, hp.d)
+    return float(smallest_eigs(C, 1)[0])
 
 
 def scan_by_arclength(hp: Homotopy, s_max: float = 0.05) -> Scan:
