@@ -138,10 +138,14 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--lean-dir", default="lean")
     t.add_argument("--out", default="reports")
 
-    from crosscheck import blueprint_cli, diff
+    from crosscheck import blueprint_cli
 
     blueprint_cli.add_parser(sub)
-    diff.add_parser(sub)
+    df = sub.add_parser("diff", help="what changed between two results.json files (Markdown)")  # run by crosscheck.diff
+    df.add_argument("old", metavar="OLD/results.json")
+    df.add_argument("new", metavar="NEW/results.json")
+    df.add_argument("--fail-on-regression", action="store_true",
+                    help="exit 1 when a claim's verdict got worse, a claim was removed, or a claim's statement in the ledger changed")
     return p
 
 

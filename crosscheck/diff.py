@@ -184,14 +184,6 @@ def render(d: Diff, old_name: str, new_name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("diff", help="what changed between two results.json files (Markdown)")
-    p.add_argument("old", metavar="OLD/results.json")
-    p.add_argument("new", metavar="NEW/results.json")
-    p.add_argument("--fail-on-regression", action="store_true",
-                   help="exit 1 when a claim's verdict got worse, a claim was removed, or a claim's statement in the ledger changed")
-
-
 def run(args: argparse.Namespace) -> int:
     try:
         old, new = load_results(args.old), load_results(args.new)

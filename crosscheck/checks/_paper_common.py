@@ -44,7 +44,7 @@ from crosscheck.numerics.continuation import Branch, ContinuationOptions, correc
 from crosscheck.numerics.paper_data import PAPER_D, PAPER_N, paper_homotopy
 
 S_MAX_FULL, S_MAX_QUICK = 0.4, 0.4  # long steps where λ₁ is far from zero (the test-function step limit shortens them near one)
-S0 = 0.1  # first step
+S0 = 0.2  # first step
 AFTER_ZERO = 10  # points traced past the first zero of λ₁ (enough to show the fold; the step is still short there)
 CERTIFY_MAX_N = 200  # singular values of the (2n+1)² extended Jacobian only up to this n
 GRAD_TOL = 1e-10  # ‖∇L‖₂ at every reported branch point
@@ -194,8 +194,9 @@ def _traced(m: int, alpha: float, smax: float) -> Traced:
                 if val[1] <= 1.0:  # the bracket may reach past λ = 1; that end point is evaluated below
                     best = min(best, val)
         if i is None and br.lam[-1] > 1.0:  # the end point λ = 1 itself (the trace keeps one point beyond)
-            j = int(np.argmin(np.abs(br.lam - 1.0)))
-            w1, _, ok = correct_fixed_lambda(system, br.u[j], 1.0)
+            j = len(br.lam) - 2  # the last point before λ = 1: start from the chord between it and the one beyond
+            f = (1.0 - br.lam[j]) / (br.lam[j + 1] - br.lam[j])
+            w1, _, ok = correct_fixed_lambda(system, (1.0 - f) * br.u[j] + f * br.u[j + 1], 1.0, chord=True)
             if ok:
                 best = min(best, (float(smallest_eigs(hm.hessian(hp, w1, 1.0), 1)[0]), 1.0))
         dg, lam_star, note = None, None, ""

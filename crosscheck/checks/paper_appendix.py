@@ -46,6 +46,7 @@ class Appendix:
     values: Mapping[str, float] | None = None
     slope_problem: str = ""  # why abs_dc2_dmu does not exist there (a fold)
     witness_problems: tuple[str, ...] = ()
+    floors: Mapping[str, tuple[float, str]] | None = None  # quantity → (floor, why): what the computation cannot resolve
     details: Mapping[str, Any] | None = None
     plot: Plot | None = None
 
@@ -60,12 +61,15 @@ def measure_appendix(ctx: CheckContext) -> Appendix:
         return Appendix(m, alpha, False, f"the branch did not converge ({tr.why_not_converged})")
     hp = paper_homotopy(m, alpha)
     slope_problem = ""
+    floors: dict[str, tuple[float, str]] = {}
     if p["at_our_lambda_star"]:
         if tr.lambda_star is None:
             return Appendix(m, alpha, False, f"no degenerate point ({tr.note or 'λ₁ has no zero on the branch in (0, 1]'})")
         dg = tr.degeneracy
         w, lam, v0, grad_norm = dg.point.u, float(dg.point.lam), dg.point.phi, dg.point.residual_F
         where = f"at our λ* = {lam:.6f} (fold), along the null vector"
+        floors["c2"] = (0.5 * float(dg.point.residual_null),
+                        "c₂ = ½φᵀHφ at the located degenerate point is zero only up to ½‖Hφ‖, the extended system's residual")
         fold = dg.classification is not None and dg.classification.kind == "fold" and dg.turns_back
         dl = math.inf if fold or abs(dg.dlam_ds) < 1e-8 else dg.dlambda1_ds / dg.dlam_ds
         if not math.isfinite(dl):
@@ -110,7 +114,7 @@ def measure_appendix(ctx: CheckContext) -> Appendix:
     details = {"where": where, "lambda": lam, "grad_norm": grad_norm, **values, "g_aa": t.g_aa, "g_aaa": t.g_aaa,
                "second_derivative": t.second, "dlambda1_dlambda": None if not math.isfinite(dl) else dl,
                "fd_c2_c3_c4": list(fd), "orientation": "sign of v₀ fixed so that g_aa ≤ 0 (the paper's printed sign)"}
-    return Appendix(m, alpha, True, "", where, lam, values, slope_problem, tuple(problems), details, plot)
+    return Appendix(m, alpha, True, "", where, lam, values, slope_problem, tuple(problems), floors, details, plot)
 
 
 def judge_appendix(r: Appendix, rec: Recorder) -> None:
@@ -122,7 +126,11 @@ def judge_appendix(r: Appendix, rec: Recorder) -> None:
         rec.inconclusive(w)
     v = {"m": r.m, "alpha": r.alpha}
     for q, val in (r.values or {}).items():
-        rec.claim(q, val, **v)
+        floor, why = (r.floors or {}).get(q, (0.0, ""))
+        if floor > 0:
+            rec.claim(q, val, floor=floor, floor_why=why, **v)
+        else:
+            rec.claim(q, val, **v)
     if r.slope_problem:
         rec.absent("abs_dc2_dmu", r.slope_problem, **v)
 
