@@ -30,7 +30,7 @@ def gradient_system(hp: Homotopy) -> System:
         jac_u=lambda u, lam: hm.hessian(hp, u, lam),
         jac_lam=lambda u, lam: hm.grad_lam(hp, u, lam),
         jac_u_dir=lambda u, lam, phi: hm.hess_dir(hp, u, lam, phi),
-        jac_u_lam_vec=lambda u, lam, phi: hm.hess_lam(hp, u, lam) @ phi,
+        jac_u_lam_vec=lambda u, lam, phi: hm.hess_lam_vec(hp, u, lam, phi),
     )
 
 

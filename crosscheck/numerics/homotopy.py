@@ -22,6 +22,7 @@ from crosscheck.numerics.model import (  # noqa: F401  (re-exported)
     grad_lam2,
     hess_dir,
     hess_lam,
+    hess_lam_vec,
     hess_lam2,
     hessian,
     linear_minimum,
