@@ -189,10 +189,14 @@ def jacobian_t(model: Model, coef: np.ndarray) -> np.ndarray:
 
 def _add_blocks(model: Model, M: np.ndarray, coef: np.ndarray) -> np.ndarray:
     """``M += blockdiag_j mean_n(coef_nj v_j x_n x_nᵀ)`` in place; returns M."""
-    d = model.d
-    blocks = ((coef * model.v[None, :]).T @ model.XX / model.N).reshape(model.m, d, d)
-    for j in range(model.m):
-        M[j * d : (j + 1) * d, j * d : (j + 1) * d] += blocks[j]
+    m, d = model.m, model.d
+    blocks = ((coef * model.v[None, :]).T @ model.XX / model.N).reshape(m, d, d)
+    if not M.flags.c_contiguous:  # a reshape would copy: add block by block
+        for j in range(m):
+            M[j * d : (j + 1) * d, j * d : (j + 1) * d] += blocks[j]
+        return M
+    j = np.arange(m)
+    M.reshape(m, d, m, d)[j, :, j, :] += blocks  # the diagonal blocks (j, ·, j, ·) at once, through a view
     return M
 
 
