@@ -93,3 +93,18 @@ def test_structured_fd_hessian_is_the_column_by_column_one_to_rounding():
                 scale = np.abs(exact).max()
                 assert np.abs(fast - slow).max() <= 1e-9 * scale
                 assert np.abs(fast - exact).max() <= 1e-6 * scale
+
+
+def test_lapack_lu_is_scipys_bit_for_bit():
+    import scipy.linalg
+
+    from crosscheck.numerics import _lapack
+
+    rng = np.random.default_rng(6)
+    for n in (1, 7, 60):
+        A = rng.standard_normal((n, n))
+        b = rng.standard_normal(n)
+        ours, ref = _lapack.lu_factor(A), scipy.linalg.lu_factor(A)
+        assert np.array_equal(ours[0], ref[0]) and np.array_equal(ours[1], ref[1])
+        assert np.array_equal(_lapack.lu_solve(ours, b), scipy.linalg.lu_solve(ref, b))
+        assert np.allclose(A @ _lapack.lu_solve(ours, b), b)

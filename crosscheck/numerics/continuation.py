@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from crosscheck.numerics._lazy import scipy_linalg
+from crosscheck.numerics import _lapack
 
 from crosscheck.numerics.tolerance import sign_changes
 
@@ -151,7 +151,7 @@ class _Chord:
     t: Vec
 
     def solve(self, r: Vec) -> Vec:
-        y = scipy_linalg.lu_solve(self.lu, r, check_finite=False)
+        y = _lapack.lu_solve(self.lu, r)
         c = self.t - self.d
         return y - self.z * (float(c @ y) / (1.0 + float(c @ self.z)))
 
@@ -161,12 +161,12 @@ def _tangent_chord(system: System, u: Vec, lam: float, direction: Vec, Fu: np.nd
     n = u.size
     d = direction / np.linalg.norm(direction)
     B = _bordered(Fu, system.jac_lam(u, lam), d)
-    lu = scipy_linalg.lu_factor(B, check_finite=False)
+    lu = _lapack.lu_factor(B)
     if not np.all(np.isfinite(lu[0])) or np.min(np.abs(np.diag(lu[0]))) == 0.0:
         raise np.linalg.LinAlgError("singular bordered matrix")
     rhs = np.zeros(n + 1)
     rhs[n] = 1.0
-    z = scipy_linalg.lu_solve(lu, rhs, check_finite=False)
+    z = _lapack.lu_solve(lu, rhs)
     nz = float(np.linalg.norm(z))
     if not np.isfinite(nz) or nz == 0.0:
         raise np.linalg.LinAlgError("singular bordered matrix")
@@ -228,9 +228,9 @@ def correct_fixed_lambda(system: System, u: Vec, lam: float, tol: float = 1e-10,
             u = u - np.linalg.solve(system.jac_u(u, lam), F)
             continue
         if lu is None or res > 0.25 * last:
-            lu = scipy_linalg.lu_factor(system.jac_u(u, lam), check_finite=False)
+            lu = _lapack.lu_factor(system.jac_u(u, lam))
         last = res
-        u = u - scipy_linalg.lu_solve(lu, F, check_finite=False)
+        u = u - _lapack.lu_solve(lu, F)
     return u, res, False
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 import numpy as np
+from crosscheck.numerics import _lapack
 from crosscheck.numerics._lazy import scipy_linalg
 
 from crosscheck.numerics import homotopy as hm
@@ -68,14 +69,14 @@ def scan_branch(hp: Homotopy, lam_max: float = 1.0, step: float = 0.25, min_step
     w = hm.linear_minimum(hp)
     lam, h = 0.0, float(step)
     H = hm.hessian(hp, w, 0.0)
-    lu = scipy_linalg.lu_factor(H, check_finite=False)  # of the current point's Hessian: tangent and chord steps
+    lu = _lapack.lu_factor(H)  # of the current point's Hessian: tangent and chord steps
     grad_max = float(np.linalg.norm(hm.grad(hp, w, 0.0)))
     best = (np.inf, 0.0)
     prev = (0.0, float(hp.alpha))  # (λ, λ₁) of the previous accepted point
     l1 = float(hp.alpha)
     points = 1
     while lam < lam_max:
-        dw = -scipy_linalg.lu_solve(lu, hm.grad_lam(hp, w, lam), check_finite=False)
+        dw = -_lapack.lu_solve(lu, hm.grad_lam(hp, w, lam))
         he = min(h, lam_max - lam)
         if l1 < prev[1] and lam > prev[0]:  # λ₁ decreasing: where λ₁² reaches zero if it falls on linearly
             dist = l1 * l1 * (lam - prev[0]) / (prev[1] ** 2 - l1 * l1)
@@ -91,7 +92,7 @@ def scan_branch(hp: Homotopy, lam_max: float = 1.0, step: float = 0.25, min_step
         if accept:
             prev = (lam, l1)
             w, lam, H, l1 = x, lam_new, Hn, l1_new
-            lu = scipy_linalg.lu_factor(H, check_finite=False)
+            lu = _lapack.lu_factor(H)
             grad_max = max(grad_max, gn)
             points += 1
             if l1 < best[0]:
@@ -123,14 +124,14 @@ def _newton(hp: Homotopy, x: np.ndarray, lam: float, tol: float, max_newton: int
         if gn > 0.1 * last and not fresh:  # the chord step contracts poorly: a fresh Hessian
             if refreshes >= max_newton:
                 break
-            lu = scipy_linalg.lu_factor(hm.hessian(hp, x, lam), check_finite=False)
+            lu = _lapack.lu_factor(hm.hessian(hp, x, lam))
             refreshes, fresh = refreshes + 1, True
         elif gn > 0.5 * last:  # even a fresh Newton step does not halve the residual
             break
         else:
             fresh = False
         last = gn
-        x = x - scipy_linalg.lu_solve(lu, g, check_finite=False)
+        x = x - _lapack.lu_solve(lu, g)
     return x, False, gn, refreshes
 
 
