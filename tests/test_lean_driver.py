@@ -288,7 +288,8 @@ def test_unreadable_toolchain_version_stops_before_building(setup, behaviour):
     pkg, bin_dir = setup
     bin_dir.mkdir(parents=True, exist_ok=True)
     marker = bin_dir / "lake-was-asked-to-build"
-    body = "sh -c 'sleep 60' \nexit 0" if behaviour == "hang" else "echo 'no version here'"
+    hang = f"sleep 60.{os.getpid()}"  # a command line no other process on the machine has (pgrep below is system-wide)
+    body = f"sh -c '{hang}' \nexit 0" if behaviour == "hang" else "echo 'no version here'"
     (bin_dir / "lean").write_text(f"#!/bin/sh\n{body}\n")
     (bin_dir / "lake").write_text(f"#!/bin/sh\ncase \"$1\" in --version) echo 'Lake version 5.0.0 (Lean version 4.24.0)';; *) touch {marker};; esac\n")
     for f in ("lean", "lake"):
@@ -300,5 +301,5 @@ def test_unreadable_toolchain_version_stops_before_building(setup, behaviour):
     assert w.state == FAILED and "toolchain problem" in w.reason
     assert not marker.exists()
     if behaviour == "hang" and shutil.which("pgrep"):
-        leftover = subprocess.run(["pgrep", "-f", "sleep 60"], capture_output=True, text=True).stdout.split()
+        leftover = subprocess.run(["pgrep", "-f", hang], capture_output=True, text=True).stdout.split()
         assert leftover == []
