@@ -111,3 +111,10 @@ def test_nested_blocks_keep_the_limit_until_the_outermost_leaves():
             assert set(threads()) == {1}
         assert set(threads()) == {1}  # the inner block left, the outer still holds the limit
     assert threads() == before
+
+
+def test_a_function_that_cannot_reach_a_worker_is_refused_for_every_number_of_workers():
+    """Serially a lambda would work; refusing it there too keeps a check's behaviour the same for every N."""
+    for mapper in (serial_map, process_map(1), process_map(2)):
+        with pytest.raises(TypeError, match="module-level function"):
+            mapper(lambda x: x, [1, 2])

@@ -19,8 +19,20 @@ Mapper = Callable[[Callable[[T], R], Sequence[T]], list]
 
 
 def serial_map(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    """``[fn(x) for x in items]``."""
+    """``[fn(x) for x in items]`` — after the same check as the parallel map (``fn`` must be able to reach a
+    worker process), so a check behaves the same for every number of workers."""
+    _sendable(fn)
     return [fn(x) for x in items]
+
+
+def _sendable(fn: Callable) -> None:
+    import pickle
+
+    try:
+        pickle.dumps(fn)
+    except Exception as exc:  # a lambda or a nested function: say so, instead of pickle's words
+        raise TypeError(f"ctx.map: {getattr(fn, '__qualname__', fn)!r} cannot be sent to a worker process ({exc}); "
+                        "pass a module-level function") from None
 
 
 def can_fork() -> bool:
@@ -36,6 +48,7 @@ def process_map(jobs: int) -> Mapper:
         items = list(items)
         if jobs <= 1 or len(items) <= 1 or not can_fork():
             return serial_map(fn, items)
+        _sendable(fn)
         import multiprocessing  # on first use: process pools cost ~10 ms of start-up
         from concurrent.futures import ProcessPoolExecutor
 
