@@ -46,7 +46,7 @@ from crosscheck.engine.registry import CheckLoadError, Registry, build_registry,
 from crosscheck.engine.runner import prepare
 from crosscheck.engine.spec import CheckSpec, Expectation
 from crosscheck.expr import ExprError, parse
-from crosscheck.project import BUILTIN_CHECKS, Project, check_entries, parse_project
+from crosscheck.project import Project, parse_project
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 LEAN_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_']*(\.[A-Za-z_][A-Za-z0-9_'!?]*)*$")
@@ -100,6 +100,7 @@ class Ledger:
     title: str = ""
     project: Project | None = None
     registry: Registry | None = None
+    other_claim_ids: tuple[str, ...] = ()  # claims read but not validated (load_ledger(only_check=…))
 
     def get(self, claim_id: str) -> Claim:
         for c in self.claims:
@@ -150,11 +151,14 @@ def _did_you_mean(word: str, options) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def load_ledger(path: str | Path, checks: Mapping[str, CheckSpec] | None = None, *, max_memory: float | None = None) -> Ledger:
+def load_ledger(path: str | Path, checks: Mapping[str, CheckSpec] | None = None, *, max_memory: float | None = None,
+                only_check: str | None = None) -> Ledger:
     """Read and validate ``path``. The check registry is ``checks`` (if given) plus the modules the
     ledger's ``[project].checks`` names; without ``checks``, the built-in checks plus those. Every
     claimed quantity must be read by one of the claim's checks; every parameter override must lie in its
-    domain (and within the memory budget) — all before anything runs."""
+    domain (and within the memory budget) — all before anything runs. With ``only_check`` (``crosscheck
+    check``), only the claims that list that check are validated against the registry and returned (the
+    others' ids are checked and kept in ``other_claim_ids``), so one check's run imports one check module."""
     p = Path(path)
     spath = str(path)
     try:
@@ -185,27 +189,37 @@ def load_ledger(path: str | Path, checks: Mapping[str, CheckSpec] | None = None,
 
     project = parse_project(root, data.get("project"), data.get("lean"), top_err)
     try:
-        groups = [(name, [replace(c, origin="built-in") for c in specs] if name == BUILTIN_CHECKS else specs)
-                  for name, specs in load_check_modules(check_entries(project) if checks is None else project.checks, root)]
-        reg = build_registry(*([checks.values()] if checks is not None else []), *(specs for _, specs in groups))
+        groups = [specs for _, specs in load_check_modules(project.checks, root)]
+        if checks is not None:
+            reg = build_registry(checks.values(), *groups)
+        else:  # the bundled checks by index: a module is imported when one of its checks is first needed
+            from crosscheck.checks import lazy_index
+
+            reg = build_registry(*groups, lazy=lazy_index() if project.builtin_checks else None)
     except CheckLoadError as exc:
         raise LedgerError(spath, str(exc), None, "project.checks") from None
     raw_claims = data.get("claim")
     if not isinstance(raw_claims, list) or not raw_claims:
         raise LedgerError(spath, "no [[claim]] tables found")
     claims: list[Claim] = []
+    others: list[str] = []
     seen: dict[str, int] = {}
     for idx, rc in enumerate(raw_claims):
-        claim = _claim(spath, idx, rc, reg, lines, max_memory)
-        if claim.id in seen:
-            raise LedgerError(
-                spath, f"duplicate claim id (first defined as claim #{seen[claim.id] + 1}, line {claim.line})", claim.id, "id", lines.headers[idx]
-            )
-        seen[claim.id] = idx
-        claims.append(claim)
+        skip = only_check is not None and isinstance(rc, dict) and only_check not in (rc.get("checks") or [])
+        claim = None if skip else _claim(spath, idx, rc, reg, lines, max_memory)
+        cid = _claim_id(spath, idx, rc, lines) if claim is None else claim.id
+        if cid in seen:
+            first = lines.headers[seen[cid]] if seen[cid] < len(lines.headers) else None
+            raise LedgerError(spath, f"duplicate claim id (first defined as claim #{seen[cid] + 1}, line {first})", cid, "id", lines.headers[idx])
+        seen[cid] = idx
+        if claim is None:
+            others.append(cid)
+        else:
+            claims.append(claim)
     ledger_meta = data.get("ledger", {})
     title = ledger_meta.get("title", "") if isinstance(ledger_meta, dict) else ""
-    return Ledger(path=spath, claims=tuple(claims), title=str(title) or project.name, project=project, registry=reg)
+    return Ledger(path=spath, claims=tuple(claims), title=str(title) or project.name, project=project, registry=reg,
+                  other_claim_ids=tuple(others))
 
 
 # ---- one claim: a table of fields, each with its own parser -----------------------------------------
@@ -264,7 +278,7 @@ _SIMPLE_FIELDS: dict[str, tuple[Any, Any]] = {
 }
 
 
-def _claim(path: str, idx: int, rc: Any, reg: Registry, lines: _Lines, max_memory: float | None) -> Claim:
+def _claim_id(path: str, idx: int, rc: Any, lines: _Lines) -> str:
     label = f"#{idx + 1}"
     header = lines.headers[idx] if idx < len(lines.headers) else None
     if not isinstance(rc, dict):
@@ -272,6 +286,11 @@ def _claim(path: str, idx: int, rc: Any, reg: Registry, lines: _Lines, max_memor
     cid = rc.get("id")
     if not isinstance(cid, str) or not ID_RE.match(cid):
         raise LedgerError(path, f"id must be a string of [a-z0-9._-], got {cid!r}", label, "id", header)
+    return cid
+
+
+def _claim(path: str, idx: int, rc: Any, reg: Registry, lines: _Lines, max_memory: float | None) -> Claim:
+    cid = _claim_id(path, idx, rc, lines)
 
     def err(fieldname: str | None, message: str) -> LedgerError:
         return LedgerError(path, message, cid, fieldname, lines.of(cid, fieldname))

@@ -261,11 +261,11 @@ def summary_line(result) -> str:
     return f"crosscheck: {scope}: {counts}. Lean: {result.lean.summary}."
 
 
-def _load(claims: str, max_memory: float | None = None):
+def _load(claims: str, max_memory: float | None = None, only_check: str | None = None):
     from crosscheck.claims import LedgerError, load_ledger
 
     try:
-        return load_ledger(claims, max_memory=max_memory)
+        return load_ledger(claims, max_memory=max_memory, only_check=only_check)
     except LedgerError as exc:
         if exc.message == "file not found" and exc.claim is None:
             raise LedgerError(exc.path, "file not found (run from a project folder, pass --claims PATH, or `crosscheck init DIR` to start one)") from None
@@ -315,7 +315,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from crosscheck.engine.runner import DEFAULT_SEED
 
     try:
-        ledger = _load(args.claims, args.max_memory)
+        ledger = _load(args.claims, args.max_memory, only_check=args.check_id)  # the claims that list this check
     except LedgerError as exc:
         return _error(str(exc))
     reg = ledger.registry
@@ -331,10 +331,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
         if not sep or not name.strip():
             return _error(f"--set {item!r}: expected NAME=VALUE")
         overrides[name.strip()] = value
-    if args.claim is not None and args.claim not in {c.id for c in ledger.claims}:
+    all_ids = [c.id for c in ledger.claims] + list(ledger.other_claim_ids)
+    if args.claim is not None and args.claim not in all_ids:
         import difflib
 
-        close = difflib.get_close_matches(args.claim, [c.id for c in ledger.claims], 1)
+        close = difflib.get_close_matches(args.claim, all_ids, 1)
         return _error(f"--claim: unknown claim id {args.claim!r}" + (f" (did you mean {close[0]!r}?)" if close else "") + "; see `crosscheck list`")
     users = [c for c in ledger.claims if args.check_id in c.checks and (args.claim is None or c.id == args.claim)]
     if not users and args.claim:

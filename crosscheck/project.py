@@ -76,8 +76,3 @@ def parse_project(root: Path, raw_project: Any, raw_lean: Any, err: Callable[[st
         lean_modules=strs(proj, "lean_modules", "project.lean_modules"),
         checks=strs(proj, "checks", "project.checks"), builtin_checks=builtin, allowed_axioms=axioms,
     )
-
-
-def check_entries(project: Project) -> tuple[str, ...]:
-    """The check modules to load: the built-in package (unless switched off), then the project's."""
-    return ((BUILTIN_CHECKS,) if project.builtin_checks else ()) + project.checks

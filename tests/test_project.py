@@ -127,3 +127,46 @@ def test_a_syntax_error_in_a_user_module_names_its_own_line(project, tmp_path):
     (project / "checks" / "typo.py").write_text("x = 1\n\ndef f(\n    return 2\n")
     r = cli("list", "--claims", str(project / "claims.toml"), cwd=tmp_path)
     assert r.returncode == 2 and "typo.py:3: failed to import: SyntaxError" in r.stderr, r.stderr
+
+
+def test_a_user_check_reusing_a_bundled_id_is_exit_2_naming_both(project, tmp_path):
+    """The bundled checks are known by their index (not imported), so a clash is still found at load time."""
+    mod = project / "checks" / "geometric.py"
+    text = mod.read_text()
+    first_id = text.split('check("', 1)[1].split('"', 1)[0]
+    (project / "checks" / "clash.py").write_text(text.replace(f'check("{first_id}"', 'check("width-scaling"'))
+    toml = project / "claims.toml"
+    toml.write_text(toml.read_text().replace("builtin_checks = false", "builtin_checks = true"))
+    r = cli("list", "--claims", str(toml), cwd=tmp_path)
+    assert r.returncode == 2 and "defined twice" in r.stderr and "width-scaling" in r.stderr and "clash.py" in r.stderr, r.stderr
+
+
+def test_the_index_of_bundled_checks_is_what_their_modules_define():
+    """``crosscheck check X`` imports only X's module, found through the index; a new or renamed check must
+    be entered there (this test fails until it is)."""
+    import importlib
+
+    from crosscheck.checks import INDEX, MODULES
+
+    defined = {s.id: name.rsplit(".", 1)[1] for name in MODULES for s in importlib.import_module(name).CHECKS}
+    assert INDEX == defined
+
+
+def test_running_one_check_imports_only_its_module_and_validates_only_its_claims(tmp_path):
+    """``check`` loads the ledger for one check: the claims listing it are validated, an unrelated claim's
+    error does not stop it (``verify`` and ``list`` still report it), and no other check module is imported."""
+    root = Path(__file__).resolve().parents[1]
+    code = ("import sys, io, contextlib\nfrom crosscheck.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    rc = main(['check', 'hypothesis-alpha-positive-needed', '--quiet', '--claims', {str(root / 'claims.toml')!r}])\n"
+            "print(rc, sorted(m for m in sys.modules if m.startswith('crosscheck.checks.') and not m.startswith('crosscheck.checks._')))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    rc, mods = out.stdout.split(" ", 1)
+    assert rc == "0", out.stderr
+    assert "paper_phase" not in mods and "leaky" not in mods and "kronecker_controls" in mods, mods
+    broken = tmp_path / "claims.toml"
+    text = (root / "claims.toml").read_text().replace('lean_dir = "lean"', f'lean_dir = {str(root / "lean")!r}')
+    broken.write_text(text.replace('checks = ["phase-diagram"]', 'checks = ["phase-diagramm"]', 1))
+    assert cli("check", "hypothesis-alpha-positive-needed", "--claims", str(broken), "--quiet", cwd=tmp_path).returncode == 0
+    r = cli("list", "--claims", str(broken), cwd=tmp_path)
+    assert r.returncode == 2 and "phase-diagramm" in r.stderr and "did you mean 'phase-diagram'" in r.stderr

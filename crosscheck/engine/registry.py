@@ -11,7 +11,7 @@ import importlib
 import importlib.util
 import sys
 import traceback
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Iterable, Iterator, Mapping, Sequence
@@ -25,18 +25,40 @@ class CheckLoadError(ValueError):
 
 @dataclass(frozen=True)
 class Registry(Mapping[str, CheckSpec]):
-    """Check id → spec. Immutable; build with :func:`build_registry`."""
+    """Check id → spec. Immutable; build with :func:`build_registry`. ``lazy`` maps further ids to the module
+    that defines them (the bundled checks): the module is imported the first time one of its ids is looked
+    up, so running one check imports one check module. Membership and iteration never import."""
 
     specs: Mapping[str, CheckSpec]
+    lazy: Mapping[str, str] = field(default_factory=dict)
+    _loaded: dict[str, CheckSpec] = field(default_factory=dict, compare=False, repr=False)
 
     def __getitem__(self, key: str) -> CheckSpec:
-        return self.specs[key]
+        if key in self.specs:
+            return self.specs[key]
+        if key in self._loaded:
+            return self._loaded[key]
+        module = self.lazy[key]  # KeyError for an unknown id, as for any mapping
+        try:
+            mod = importlib.import_module(module)
+        except Exception as exc:
+            raise CheckLoadError(f"{module}: failed to import: {type(exc).__name__}: {exc}") from None
+        for c in _module_checks(mod, module):
+            if c.id in self.lazy and self.lazy[c.id] == module:
+                self._loaded[c.id] = replace(c, origin="built-in")
+        if key not in self._loaded:
+            raise CheckLoadError(f"{module}: does not define check {key!r} (the index of bundled checks is out of date)")
+        return self._loaded[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.specs or key in self.lazy
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.specs)
+        yield from self.specs
+        yield from (k for k in self.lazy if k not in self.specs)
 
     def __len__(self) -> int:
-        return len(self.specs)
+        return len(self.specs) + sum(1 for k in self.lazy if k not in self.specs)
 
 
 def _module_checks(mod: ModuleType, where: str) -> Sequence[CheckSpec]:
@@ -96,12 +118,16 @@ def load_check_modules(entries: Iterable[str], base: Path) -> list[tuple[str, Se
     return out
 
 
-def build_registry(*groups: Iterable[CheckSpec]) -> Registry:
-    """Merge groups of specs; an id defined twice is a :class:`CheckLoadError` naming both origins."""
+def build_registry(*groups: Iterable[CheckSpec], lazy: Mapping[str, str] | None = None) -> Registry:
+    """Merge groups of specs, and ``lazy`` ids (id → defining module, imported on first use); an id defined
+    twice is a :class:`CheckLoadError` naming both origins."""
     specs: dict[str, CheckSpec] = {}
+    lazy = dict(lazy or {})
     for group in groups:
         for c in group:
             if c.id in specs and specs[c.id] is not c:
                 raise CheckLoadError(f"check id {c.id!r} defined twice: in {specs[c.id].origin} ({specs[c.id].source}) and in {c.origin} ({c.source})")
+            if c.id in lazy and c.origin != "built-in":
+                raise CheckLoadError(f"check id {c.id!r} defined twice: built in ({lazy[c.id]}) and in {c.origin} ({c.source})")
             specs[c.id] = c
-    return Registry(specs)
+    return Registry(specs, {k: v for k, v in lazy.items() if k not in specs})
