@@ -31,20 +31,26 @@ class Replay:
     points: int
 
 
+def _gradient_from(hp: Homotopy, W: np.ndarray, Z: np.ndarray, s0: np.ndarray, s1: np.ndarray, lam: float) -> np.ndarray:
+    """``∇_W L_α`` at W (m, d) from ``Z = X Wᵀ`` and σ, σ' there: :func:`crosscheck.numerics.model.grad`'s
+    arithmetic operation for operation."""
+    h = Z + lam * (s0 - Z)
+    h1 = 1.0 + lam * (s1 - 1.0)
+    r = h @ hp.v - hp.y
+    return (((r[:, None] * h1) * hp.v[None, :]).T @ hp.X / hp.N).ravel() + hp.alpha * W.ravel()
+
+
 def gradient(hp: Homotopy):
     """``(w, λ) ↦ ∇_W L_α(W, λ)`` for flat w: the arithmetic of :func:`crosscheck.numerics.model.grad`
     operation for operation (bit-identical results, tested), without its argument validation and the parts
     the gradient does not need — the replay evaluates it ~10⁴ times."""
-    X, v, y, N, alpha, act, m, d = hp.X, hp.v, hp.y, hp.N, hp.alpha, hp.act, hp.m, hp.d
+    X, act, m, d = hp.X, hp.act, hp.m, hp.d
 
     def g(w: np.ndarray, lam: float) -> np.ndarray:
         W = w.reshape(m, d)
         Z = X @ W.T
         s0, s1 = act.series(Z, 1)[:2]
-        h = Z + lam * (s0 - Z)
-        h1 = 1.0 + lam * (s1 - 1.0)
-        r = h @ v - y
-        return (((r[:, None] * h1) * v[None, :]).T @ X / N).ravel() + alpha * W.ravel()
+        return _gradient_from(hp, W, Z, s0, s1, lam)
 
     return g
 
@@ -53,7 +59,7 @@ def value_and_gradient(hp: Homotopy):
     """``(w, λ) ↦ (L_α(W, λ), ∇_W L_α(W, λ))`` from one evaluation of Z and σ — what L-BFGS-B asks for at
     every iterate. The loss is :func:`crosscheck.numerics.model.loss`'s arithmetic, the gradient
     :func:`gradient`'s (bit-identical to calling both, tested for tanh, the paper's activation)."""
-    X, v, y, N, alpha, act, m, d = hp.X, hp.v, hp.y, hp.N, hp.alpha, hp.act, hp.m, hp.d
+    X, v, y, alpha, act, m, d = hp.X, hp.v, hp.y, hp.alpha, hp.act, hp.m, hp.d
 
     def fg(w: np.ndarray, lam: float) -> tuple[float, np.ndarray]:
         W = w.reshape(m, d)
@@ -61,10 +67,7 @@ def value_and_gradient(hp: Homotopy):
         s0, s1 = act.series(Z, 1)[:2]
         rl = ((1.0 - lam) * Z + lam * s0) @ v - y
         loss = 0.5 * float(np.mean(rl * rl)) + 0.5 * alpha * float(np.sum(W * W))
-        h = Z + lam * (s0 - Z)
-        h1 = 1.0 + lam * (s1 - 1.0)
-        r = h @ v - y
-        return loss, (((r[:, None] * h1) * v[None, :]).T @ X / N).ravel() + alpha * W.ravel()
+        return loss, _gradient_from(hp, W, Z, s0, s1, lam)
 
     return fg
 
