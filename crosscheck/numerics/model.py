@@ -336,9 +336,8 @@ def compress_to_alpha_eigenspace(M: np.ndarray, v, d: int) -> np.ndarray:
     """``BᵀMB`` for B = Q ⊗ I_d of :func:`alpha_eigenspace_basis` (M of order m·d), computed factor by factor
     — ``(BᵀMB)[(a,k),(b,l)] = Σ_{j,j'} Q[j,a] M[(j,k),(j',l)] Q[j',b]`` — in O(m³d²) instead of the
     O(m³d³) of the dense products; symmetrised."""
-    va = as_array("v", v, 1)
-    m = va.size
-    Q = np.linalg.svd(va[:, None], full_matrices=True)[0][:, 1:]  # the m − 1 columns B is built from
+    Q = _complement(v)
+    m = Q.shape[0]
     T = np.tensordot(Q, M.reshape(m, d, m, d), axes=(0, 0))  # (a, k, j', l)
     C = np.tensordot(T, Q, axes=(2, 0)).transpose(0, 1, 3, 2).reshape((m - 1) * d, (m - 1) * d)  # (a, k, b, l)
     return 0.5 * (C + C.T)
@@ -348,13 +347,18 @@ def alpha_eigenspace_basis(v, d: int) -> np.ndarray:
     """Orthonormal basis (n × (m−1)d) of ``E = {U : Uᵀv = 0} = v^⊥ ⊗ ℝ^d``: the kernel of ``(vvᵀ)⊗Σ̂``,
     i.e. the α-eigenspace of ``∇²L_α(·, 0)`` when Σ̂ ≻ 0; ``Q ⊗ I_d`` with Q the last m − 1 left singular
     vectors of v."""
-    va = as_array("v", v, 1)
+    Q = _complement(v)
     if int(d) != d or d < 1:
         raise ValueError(f"d: must be a positive integer, got {d!r}")
+    return np.kron(Q, np.eye(int(d)))
+
+
+def _complement(v) -> np.ndarray:
+    """Q (m × (m−1)): an orthonormal basis of v^⊥, the last m − 1 left singular vectors of v."""
+    va = as_array("v", v, 1)
     if not np.any(va):
         raise ValueError("v: is zero")
-    Uv = np.linalg.svd(va[:, None], full_matrices=True)[0]
-    return np.kron(Uv[:, 1:], np.eye(int(d)))
+    return np.linalg.svd(va[:, None], full_matrices=True)[0][:, 1:]
 
 
 def kronecker_hessian(v, sigma) -> np.ndarray:
