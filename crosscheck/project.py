@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-BUILTIN_CHECKS = "crosscheck.checks"  # the checks shipped with crosscheck (importable package exposing CHECKS)
 DEFAULT_ALLOWED_AXIOMS = ("propext", "Classical.choice", "Quot.sound")
 PROJECT_KEYS = {"name", "lean_dir", "lean_modules", "checks", "builtin_checks"}
 LEAN_KEYS = {"allowed_axioms"}

@@ -143,9 +143,3 @@ def test_desingularisation_needs_alpha_zero_and_nonzero_v(small, toy):
     with pytest.raises(ValueError, match="^v:"):
         desingularized_system(hm.make_homotopy(toy.X, toy.y, [1.0, 0.0], 0.0))
 
-
-def test_cluster_derivative_without_diagnostics_gives_the_same_splitting(small):
-    full, lean = dg.cluster_derivative(small), dg.cluster_derivative(small, diagnostics=False)
-    np.testing.assert_array_equal(lean.mu, full.mu)
-    assert lean.lambda1_prime == full.lambda1_prime
-    assert np.isnan(lean.naive_single_vector) and lean.cluster_eigs.size == 0

@@ -30,9 +30,9 @@ class ClusterDerivative:
 
     mu: np.ndarray
     lambda1_prime: float  # min μ: the right derivative of the smallest eigenvalue
-    naive_single_vector: float  # qᵀḢq for the eigensolver's first eigenvector q of H₀ (for contrast; NaN without diagnostics)
+    naive_single_vector: float  # qᵀḢq for the eigensolver's first eigenvector q of H₀ (for contrast)
     dW_dlam: np.ndarray
-    cluster_eigs: np.ndarray  # eigenvalues of H₀ on E (all α up to rounding; empty without diagnostics)
+    cluster_eigs: np.ndarray  # eigenvalues of H₀ on E (all α up to rounding)
 
 
 def branch_hessian_derivative(hp: Homotopy, w: np.ndarray, lam: float, H: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -42,17 +42,13 @@ def branch_hessian_derivative(hp: Homotopy, w: np.ndarray, lam: float, H: np.nda
     return hm.hess_lam(hp, w, lam) + hm.hess_dir(hp, w, lam, dw), dw
 
 
-def cluster_derivative(hp: Homotopy, diagnostics: bool = True) -> ClusterDerivative:
-    """The splitting of the α-eigenvalue at the λ = 0 minimum (see the module docstring). ``diagnostics``
-    also computes the contrast ``qᵀḢq`` and H₀'s eigenvalues on E (a full eigendecomposition of H₀: most of
-    the cost for large m·d); without it they are NaN and empty."""
+def cluster_derivative(hp: Homotopy) -> ClusterDerivative:
+    """The splitting of the α-eigenvalue at the λ = 0 minimum (see the module docstring)."""
     w0 = hm.linear_minimum(hp)
     H0 = hm.hessian(hp, w0, 0.0)
     dH, dw = branch_hessian_derivative(hp, w0, 0.0, H0)
     B = hm.alpha_eigenspace_basis(hp.v, hp.d)
     mu = np.linalg.eigvalsh(B.T @ dH @ B)
-    if not diagnostics:
-        return ClusterDerivative(mu, float(mu[0]), float("nan"), dw, np.empty(0))
     _, V = np.linalg.eigh(H0)
     q = V[:, 0]
     return ClusterDerivative(mu, float(mu[0]), float(q @ dH @ q), dw, np.linalg.eigvalsh(B.T @ H0 @ B))
