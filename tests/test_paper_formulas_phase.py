@@ -118,7 +118,7 @@ def test_phase_map_on_a_tiny_grid_serial_and_through_an_executor():
     assert [p.lambda_star is not None for p in serial] == [False, True, False, False]
     assert all(p.converged and p.lambda1_prime < 0 for p in serial)
     with ThreadPoolExecutor(2) as ex:
-        par = phase_map([4e-3, 2e-2], [3, 10], executor=ex)
+        par = phase_map([4e-3, 2e-2], [3, 10], mapper=ex.map)
     # threads share one BLAS thread setting, so the last digits may differ: the same points, to 1e-9
     assert [p.lambda_star is None for p in par] == [p.lambda_star is None for p in serial]
     assert [p.lambda_star for p in par if p.lambda_star] == pytest.approx([p.lambda_star for p in serial if p.lambda_star], abs=1e-9)

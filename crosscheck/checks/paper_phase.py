@@ -26,7 +26,7 @@ from crosscheck.numerics._blas import single_blas_thread
 from crosscheck.numerics.branch import first_sign_change, locate_degeneracy, smallest_eigs, trace_homotopy
 from crosscheck.numerics.continuation import ContinuationOptions
 from crosscheck.numerics.paper_data import PAPER_ALPHA, PAPER_D, WIDTHS, paper_homotopy
-from crosscheck.numerics.phase import KERNEL_TOL, PhasePoint, lambda1_prime_at_zero, phase_point
+from crosscheck.numerics.phase import KERNEL_TOL, PhasePoint, lambda1_prime_at_zero, phase_map
 
 ALPHA = Param(default=PAPER_ALPHA, gt=0.0, doc="regularisation α > 0")
 
@@ -78,10 +78,7 @@ def measure_phase(ctx: CheckContext) -> Phase:
     widths = list(range(2, 41, 4)) if ctx.quick_for("widths") else sorted(int(m) for m in p["widths"])
     ctx.progress(f"{len(alphas)} α × {len(widths)} widths = {len(alphas) * len(widths)} branches")
     t0 = time.perf_counter()
-    jobs = [(m, a, float(p["step"])) for a in alphas for m in widths]
-    order = sorted(range(len(jobs)), key=lambda i: (-jobs[i][0], jobs[i][1]))  # widest (costliest) first
-    done = dict(zip(order, ctx.map(phase_point, [jobs[i] for i in order])))
-    pts = tuple(done[i] for i in range(len(jobs)))
+    pts = phase_map(alphas, widths, float(p["step"]), ctx.map)
     return Phase(tuple(alphas), tuple(widths), pts, time.perf_counter() - t0)
 
 
@@ -221,7 +218,7 @@ def measure_alpha(ctx: CheckContext) -> tuple[AlphaRow, ...]:
     rows = []
     for m in sorted(int(x) for x in p["widths"]):
         ctx.progress(f"m = {m}")
-        pts = ctx.map(phase_point, [(m, a, 0.25) for a in alphas])
+        pts = phase_map(alphas, [m], mapper=ctx.map)
         bad = [f"α = {pt.alpha:.3g}: {pt.note or 'not converged'}" for pt in pts if not pt.converged]
         rows.append(AlphaRow(m, tuple(alphas), tuple(pt.lambda_star for pt in pts), tuple(pt.lambda1_prime for pt in pts),
                              not bad, "; ".join(bad), min(int(p["fit_count"]), count)))

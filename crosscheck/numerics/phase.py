@@ -17,14 +17,14 @@ Kernel dimension at λ*: the number of Hessian eigenvalues ≤ ``KERNEL_TOL = 1e
 ≤ 1e-10 leave, far below the second eigenvalue of every point we computed, which is reported).
 
 Each (m, α) is an independent job, :func:`phase_point`, a plain top-level function of picklable arguments, so
-:func:`phase_map` can run a grid through any ``concurrent.futures`` executor (default: serial).
+:func:`phase_map` can run a grid through any map: a check's ``ctx.map`` or an executor's (default: serial).
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 from crosscheck.numerics import _lapack
@@ -235,8 +235,12 @@ def scan_by_arclength(hp: Homotopy, s_max: float = 0.05) -> Scan:
                 float(br.lam[i]), max(grad_max, sp.residual_F), stop, True, "")
 
 
-def phase_map(alphas: Iterable[float], widths: Iterable[int], step: float = 0.25, executor: Any = None) -> tuple[PhasePoint, ...]:
-    """:func:`phase_point` over the grid α × m (α outer), through ``executor.map`` if given, else serially."""
+def phase_map(alphas: Iterable[float], widths: Iterable[int], step: float = 0.25,
+              mapper: Callable[[Callable, list], Iterable[PhasePoint]] | None = None) -> tuple[PhasePoint, ...]:
+    """:func:`phase_point` over the grid α × m, returned α outer; through ``mapper(fn, jobs)`` if given (a
+    check's ``ctx.map``, an executor's ``map``), else serially. The jobs are handed over widest (costliest)
+    first, so a pool of workers finishes together."""
     jobs = [(int(m), float(a), float(step)) for a in alphas for m in widths]
-    mapper = executor.map if executor is not None else map
-    return tuple(mapper(phase_point, jobs))
+    order = sorted(range(len(jobs)), key=lambda i: (-jobs[i][0], jobs[i][1]))
+    done = dict(zip(order, (mapper or map)(phase_point, [jobs[i] for i in order])))
+    return tuple(done[i] for i in range(len(jobs)))
