@@ -127,10 +127,7 @@ def judge_appendix(r: Appendix, rec: Recorder) -> None:
     v = {"m": r.m, "alpha": r.alpha}
     for q, val in (r.values or {}).items():
         floor, why = (r.floors or {}).get(q, (0.0, ""))
-        if floor > 0:
-            rec.claim(q, val, floor=floor, floor_why=why, **v)
-        else:
-            rec.claim(q, val, **v)
+        rec.claim(q, val, floor=floor, floor_why=why, **v)
     if r.slope_problem:
         rec.absent("abs_dc2_dmu", r.slope_problem, **v)
 
