@@ -22,10 +22,13 @@ def _width(task: tuple[int, float, float, bool]) -> tuple[int, float, pc.Traced,
     """One width of the sweep (run by ``ctx.map``, possibly in a worker process): λ₁'(0) by the degenerate
     perturbation, the traced branch, and the paper's method replayed there when asked."""
     m, alpha, smax, replay = task
+    return m, _prime(m, alpha), pc.traced(m, alpha, smax), pc.paper_method_replay(m, alpha, smax) if replay else None
+
+
+def _prime(m: int, alpha: float) -> float:
+    """λ₁'(0) of the paper's data at width m and regularisation α."""
     with single_blas_thread():
-        prime = lambda1_prime_at_zero(paper_homotopy(m, alpha))
-    tr = pc.traced(m, alpha, smax)
-    return m, prime, tr, pc.paper_method_replay(m, alpha, smax) if replay else None
+        return lambda1_prime_at_zero(paper_homotopy(m, alpha))
 
 
 def fit_inverse_width(ms: list[int], vals: list[float]) -> tuple[float, float, float]:
@@ -269,10 +272,7 @@ def measure_alpha_line(ctx: CheckContext) -> Line:
     star = {m: rows[m].lambda_star for m in widths}
     have = [m for m in widths if star[m] is not None]
     slope, r2, r2u = fit_through_origin([float(m) for m in have], [star[m] for m in have])
-    ref_alpha = float(p["reference_alpha"])
-    with single_blas_thread():
-        ref_primes = [lambda1_prime_at_zero(paper_homotopy(m, ref_alpha)) for m in ref_widths]
-    K_ref, *_ = fit_inverse_width(ref_widths, ref_primes)
+    K_ref, *_ = fit_inverse_width(ref_widths, [_prime(m, float(p["reference_alpha"])) for m in ref_widths])
     K_here, *_ = fit_inverse_width(widths, [primes[m] for m in widths])
     return Line(alpha, tuple(widths), tuple(ref_widths), tuple((m, star[m]) for m in widths), tuple(_unconverged(rows)),
                 tuple((m, rows[m].min_lambda1) for m in widths if star[m] is None), slope, r2, r2u, K_ref, K_here,
