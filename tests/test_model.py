@@ -169,16 +169,22 @@ def test_flat_and_matrix_points_are_the_same(case):
         mdl.grad(model, w[:-1], 0.4)
 
 
-def test_compression_to_the_alpha_eigenspace_is_the_dense_product():
-    """BᵀMB factor by factor (B = Q ⊗ I) equals the dense product, for any symmetric M; a wrong index order
-    (the transpose, k and l swapped) would not."""
+def test_lambda_derivative_of_the_hessian_on_the_alpha_eigenspace_is_the_dense_product():
+    """Bᵀ∂_λ∇²L(W, 0)B from the diagonal blocks alone (B = Q ⊗ I) equals the dense product at any W, for two
+    activations and several shapes; dropping the blocks, a wrong index order (k and l or a and b swapped) or a
+    Jacobian term that does not vanish on E would not."""
     rng = np.random.default_rng(12)
-    for m, d in ((2, 1), (3, 2), (7, 5)):
-        M = rng.standard_normal((m * d, m * d))
-        M = M + M.T
-        v = rng.standard_normal(m)
-        B = mdl.alpha_eigenspace_basis(v, d)
-        np.testing.assert_allclose(mdl.compress_to_alpha_eigenspace(M, v, d), B.T @ M @ B, atol=1e-12)
+    for act in ("tanh", "softplus"):
+        for m, d in ((2, 1), (3, 2), (7, 5)):
+            X, y = rng.standard_normal((60, d)), rng.standard_normal(60)
+            v = rng.standard_normal(m)
+            model = mdl.make_model(X, y, v, 0.01, act)
+            B = mdl.alpha_eigenspace_basis(v, d)
+            for w in (mdl.linear_minimum(model), rng.standard_normal(m * d)):
+                C = mdl.hess_lam_on_alpha_eigenspace(model, w)
+                dense = B.T @ mdl.hess_lam(model, w, 0.0) @ B
+                assert np.abs(dense).max() > 1e-7  # not trivially zero
+                np.testing.assert_allclose(C, dense, atol=1e-12 * np.abs(dense).max())
 
 
 def test_lambda_derivative_of_the_hessian_applied_to_a_vector_matches_the_matrix():

@@ -69,6 +69,66 @@ def test_fortran_buffer_is_fortran_and_writable():
     assert a[:, 3].sum() == 2**20
 
 
+def test_reuse_buffers_hands_out_only_unreferenced_buffers(monkeypatch):
+    """Inside reuse_buffers a buffer is handed out again only when no array (not even a view) uses it; the
+    smallest fitting one is taken; free buffers too small for a request leave the pool; outside a block
+    nothing is pooled."""
+    monkeypatch.setattr(orth, "_BIG", 1)
+    with orth.reuse_buffers():
+        a = orth.fortran_buffer(1000, 4)
+        view = a[:, 1:3]
+        del a
+        b = orth.fortran_buffer(1000, 4)  # a's memory is still used by its view
+        assert not np.shares_memory(b, view)
+        del view
+        c = orth.fortran_buffer(1000, 3)  # a's buffer is free now (b is in use)
+        c[:] = 7.0
+        assert len(orth._pool) == 2
+        del c
+        big = orth.fortran_buffer(1000, 8)  # nothing free fits: a new one; the free 4-column one leaves the pool
+        assert big.shape == (1000, 8) and big.flags.f_contiguous and len(orth._pool) == 2
+        del b
+        d = orth.fortran_buffer(1000, 2)
+        assert d.flags.f_contiguous and d.shape == (1000, 2) and len(orth._pool) == 2
+        with orth.reuse_buffers():  # nested: the same pool
+            assert orth._pool is not None and len(orth._pool) == 2
+        assert orth._pool is not None
+    assert orth._pool is None
+    orth.fortran_buffer(1000, 4)
+    assert orth._pool is None
+
+
+def test_reused_buffers_give_bit_for_bit_the_same_certificates(monkeypatch):
+    """Matrix-free cases one after another give the same certificates (every number, every bit) whether their
+    work buffers are fresh or reused from earlier cases: no reader sees a previous case's contents. Every
+    buffer goes through the pool here, and buffers are in fact reused."""
+    from dataclasses import replace
+
+    from crosscheck.checks._matrix_free_case import CERT_DEFAULTS, Case, record_of, run_case
+
+    monkeypatch.setattr(orth, "_BIG", 1)
+    made = []
+    real_mmap = orth.mmap.mmap
+    monkeypatch.setattr(orth.mmap, "mmap", lambda *a: made.append(a) or real_mmap(*a))
+    cases = [Case("synthetic", 64, 8, 0, 0.1), Case("synthetic", 40, 6, 0, 0.1, 1e3, -1, "some-zero"),
+             Case("synthetic", 64, 8, 0, 0.1, 1e3, 5), Case("synthetic", 30, 4, 0, 0.1)]
+
+    def run(opts):
+        return [record_of(run_case(c, np.random.default_rng(i), opts)) for i, c in enumerate(cases)]
+
+    for alpha_certificate in ("derived", "direct"):
+        opts = {**CERT_DEFAULTS, "alpha_certificate": alpha_certificate}
+        fresh = run(opts)
+        made.clear()
+        with orth.reuse_buffers():
+            reused = run(opts)
+        calls = len(made)
+        assert [replace(r, seconds=0.0) for r in reused] == [replace(r, seconds=0.0) for r in fresh]  # all but the timing
+        made.clear()
+        run(opts)
+        assert calls < len(made)  # the pool mapped fewer buffers than fresh runs do
+
+
 def _sym(eigs, n, seed):
     Q, _ = np.linalg.qr(np.random.default_rng(seed).standard_normal((n, n)))
     lam = np.zeros(n)

@@ -112,6 +112,36 @@ def test_scan_matches_the_ledger_trace():
             assert sc.kind == "fold" and sc.kernel_dim == 1
 
 
+def test_scan_steps_long_only_while_lambda1_is_high(monkeypatch):
+    """The scan's step is at most ``step`` while λ₁ ≥ α/2 and at most ``step/2`` below, where λ₁ may head for
+    zero: every attempted step from a point with λ₁ < α/2 is ≤ step/2 (without the rule the m = 3 branch, whose
+    λ₁ dips to 0.18α and recovers, tries 0.5 from λ₁ ≈ 0.35α), and the long steps are taken (one > step/2)."""
+    import crosscheck.numerics.phase as ph
+
+    hp = paper_homotopy(3, 4e-3)
+    accepted = [(0.0, hp.alpha)]  # (λ, λ₁) of the accepted points, in order
+    attempts = []  # (λ of the last accepted point, its λ₁, λ tried)
+    real_newton, real_eigs = ph._newton, ph.smallest_eigs
+
+    def newton(hp_, x, lam, *args):
+        attempts.append((*accepted[-1], lam))
+        return real_newton(hp_, x, lam, *args)
+
+    def eigs(H, k):
+        ev = real_eigs(H, k)
+        if k == 1 and ev[0] > 0:
+            accepted.append((attempts[-1][2], float(ev[0])))
+        return ev
+
+    monkeypatch.setattr(ph, "_newton", newton)
+    monkeypatch.setattr(ph, "smallest_eigs", eigs)
+    sc = ph.scan_branch(hp, 1.0, 0.5)
+    assert sc.lambda_star is None and sc.converged and sc.min_lambda1 < 0.25 * hp.alpha
+    low = [(lam_new - lam) for lam, l1, lam_new in attempts if l1 < 0.5 * hp.alpha]
+    assert low and max(low) <= 0.25 + 1e-12
+    assert max(lam_new - lam for lam, _, lam_new in attempts) > 0.25
+
+
 def test_phase_map_on_a_tiny_grid_serial_and_through_an_executor():
     serial = phase_map([4e-3, 2e-2], [3, 10])
     assert [(p.alpha, p.m) for p in serial] == [(4e-3, 3), (4e-3, 10), (2e-2, 3), (2e-2, 10)]
@@ -123,7 +153,8 @@ def test_phase_map_on_a_tiny_grid_serial_and_through_an_executor():
     assert [p.lambda_star is None for p in par] == [p.lambda_star is None for p in serial]
     assert [p.lambda_star for p in par if p.lambda_star] == pytest.approx([p.lambda_star for p in serial if p.lambda_star], abs=1e-9)
     assert [p.lambda1_prime for p in par] == pytest.approx([p.lambda1_prime for p in serial], rel=1e-9)
-    assert phase_point((10, 4e-3, 0.1)).lambda_star == pytest.approx(serial[1].lambda_star, abs=1e-12)
+    # another largest step visits other points on the way: the same zero, to the extended system's accuracy
+    assert phase_point((10, 4e-3, 0.1)).lambda_star == pytest.approx(serial[1].lambda_star, abs=1e-8)
 
 
 def test_critical_width_from_the_grid():

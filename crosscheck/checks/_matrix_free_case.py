@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ from crosscheck.numerics._blas import single_blas_thread
 from crosscheck.numerics.certify import SpectralCertificate, certify_multiplicity, extreme_eigenvalue
 from crosscheck.numerics.datasets import Dataset, digits, integer_gram_rank, synthetic
 from crosscheck.numerics.hessian import empirical_covariance
+from crosscheck.numerics.orth import reuse_buffers
 
 QUANTITIES = ("kernel_dim", "alpha_multiplicity")
 DATASETS = ("synthetic", "digits", "digits-nonconstant")
@@ -135,9 +136,11 @@ def run_case(case: Case, rng: np.random.Generator, opts: dict[str, Any], progres
 
     Runs on one BLAS thread: the dense work is tall-skinny (n × k, k <= d + oversample), where a second
     OpenBLAS thread gains nothing measurable at md = 10⁶ and spin-waiting on a loaded 2-core machine
-    made md = 4000 ten times slower (0.11 s against 0.01 s, measured).
+    made md = 4000 ten times slower (0.11 s against 0.01 s, measured). The α-certificate reuses the kernel
+    certificate's free work buffers (:func:`~crosscheck.numerics.orth.reuse_buffers`; so do the cases of a
+    grid run inside one block).
     """
-    with single_blas_thread():
+    with single_blas_thread(), reuse_buffers():
         return _run_case(case, rng, opts, progress)
 
 
@@ -224,7 +227,7 @@ class LanczosCheck:
 @dataclass(frozen=True)
 class CaseRecord:
     """What a check keeps of one :class:`Outcome`: the certificates and the values compared, without the
-    data (immutable: tuples and frozen dataclasses only)."""
+    data and without the certificate's basis (immutable: tuples and frozen dataclasses only)."""
 
     label: str
     dataset: str
@@ -271,7 +274,7 @@ def record_of(o: Outcome) -> CaseRecord:
         )
     return CaseRecord(
         label=o.case.label, dataset=o.case.dataset, v_kind=o.case.v_kind, m=o.case.m, d=o.data.d, N=o.data.N, alpha=o.case.alpha,
-        n=o.n, cert=o.cert, alpha_cert=o.alpha_cert, alpha_multiplicity=o.alpha_multiplicity, certified=o.certified,
+        n=o.n, cert=replace(o.cert, basis=None), alpha_cert=o.alpha_cert, alpha_multiplicity=o.alpha_multiplicity, certified=o.certified,
         refusal=o.refusal, sigma_rank=o.sigma_rank, sigma_rank_method=o.sigma_rank_method, sigma_cond=o.sigma_cond,
         v_nonzero=o.v_nonzero, predicted_kernel=o.predicted_kernel, hypotheses=tuple(o.hypotheses),
         not_applicable_why=o.not_applicable_why, dropped_pixels=tuple(o.data.dropped), lanczos=lz, seconds=o.seconds,

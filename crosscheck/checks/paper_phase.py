@@ -178,7 +178,7 @@ PHASE = check(
         "alpha_count": Param(default=6, ge=1, doc="number of log-spaced α (default thinned for verify; the full diagram: 20)"),
         "extra_alphas": Param(default=[PAPER_ALPHA], gt=0.0, doc="α added to the grid (the paper's α = 4e-3)"),
         "widths": Param(default=list(range(2, 41)), ge=2, min_len=2, doc="widths m ≥ 2"),
-        "step": Param(default=0.25, gt=0.0, le=0.5, doc="largest λ-step of the scan (shortened where λ₁ approaches zero)"),
+        "step": Param(default=0.5, gt=0.0, le=0.5, doc="largest λ-step of the scan while λ₁ ≥ α/2 (half of it below; shortened further where λ₁ approaches zero)"),
     },
     memory=lambda p: _grid_memory(p["widths"]),
     cost=lambda p: 0.022 * (int(p["alpha_count"]) + len(p["extra_alphas"])) * len(p["widths"]),  # seconds of a default run on one core (orders a parallel run; measured 2026-11-30)

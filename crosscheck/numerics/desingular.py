@@ -21,6 +21,7 @@ import numpy as np
 from crosscheck.numerics import homotopy as hm
 from crosscheck.numerics.continuation import System, correct_fixed_lambda
 from crosscheck.numerics.homotopy import Homotopy
+from crosscheck.numerics.model import hess_lam_on_alpha_eigenspace
 from crosscheck.numerics.tolerance import sign_changes
 
 
@@ -58,8 +59,7 @@ def branch_start(hp: Homotopy, tol: float = 1e-12) -> tuple[np.ndarray, float, b
 def kernel_eigenvalue_slope(hp: Homotopy, w0: np.ndarray) -> np.ndarray:
     """Eigenvalues μ of ``Bᵀ ∂_λH(W₀, 0) B`` (B a basis of the kernel E of H(W₀, 0) = (vvᵀ)⊗Σ̂): the kernel
     eigenvalues of H along the branch are ``λμ + O(λ²)`` (``D_WH = 0`` at λ = 0, so ``Ḣ = ∂_λH`` there)."""
-    B = hm.alpha_eigenspace_basis(hp.v, hp.d)
-    return np.linalg.eigvalsh(B.T @ hm.hess_lam(hp, w0, 0.0) @ B)
+    return np.linalg.eigvalsh(hess_lam_on_alpha_eigenspace(hp, w0))
 
 
 def selection_roots(hp: Homotopy, span: float = 4.0, points: int = 801, tol: float = 1e-12) -> list[np.ndarray]:

@@ -44,7 +44,6 @@ __all__ = [
     "Model",
     "Parts",
     "alpha_eigenspace_basis",
-    "compress_to_alpha_eigenspace",
     "directional_derivatives",
     "empirical_covariance",
     "grad",
@@ -53,6 +52,7 @@ __all__ = [
     "hess_dir",
     "hess_lam",
     "hess_lam2",
+    "hess_lam_on_alpha_eigenspace",
     "hess_lam_vec",
     "hessian",
     "kronecker_hessian",
@@ -332,14 +332,18 @@ def linear_minimum(model: Model) -> np.ndarray:
     return np.outer(model.v, c).ravel()
 
 
-def compress_to_alpha_eigenspace(M: np.ndarray, v, d: int) -> np.ndarray:
-    """``BᵀMB`` for B = Q ⊗ I_d of :func:`alpha_eigenspace_basis` (M of order m·d), computed factor by factor
-    — ``(BᵀMB)[(a,k),(b,l)] = Σ_{j,j'} Q[j,a] M[(j,k),(j',l)] Q[j',b]`` — in O(m³d²) instead of the
-    O(m³d³) of the dense products; symmetrised."""
-    Q = _complement(v)
-    m = Q.shape[0]
-    T = np.tensordot(Q, M.reshape(m, d, m, d), axes=(0, 0))  # (a, k, j', l)
-    C = np.tensordot(T, Q, axes=(2, 0)).transpose(0, 1, 3, 2).reshape((m - 1) * d, (m - 1) * d)  # (a, k, b, l)
+def hess_lam_on_alpha_eigenspace(model: Model, w) -> np.ndarray:
+    """``Bᵀ ∂_λ∇²_W L(W, 0) B`` for B = Q ⊗ I_d of :func:`alpha_eigenspace_basis`, from the diagonal blocks alone.
+    At λ = 0, h' = 1 for every W, so the Jacobian of :func:`hess_lam` is ``J = [v_j x]`` and ``JB = 0`` (Qᵀv = 0):
+    its terms ``(J_λᵀJ + JᵀJ_λ)/N`` vanish on E and only ``D_j = mean(r σ''(z_j) v_j x xᵀ)`` remain,
+    ``C[(a,k),(b,l)] = Σ_j Q[j,a] Q[j,b] D_j[k,l]`` — O(N·m·d² + m³d²) instead of the O(N·m²d²) of the dense
+    ∂_λ∇²L; equal to ``Bᵀ hess_lam(model, w, 0) B`` up to rounding. Symmetrised."""
+    p = parts(model, point(model, w), 0.0)
+    m, d = model.m, model.d
+    D = (p.r[:, None] * p.s2 * model.v[None, :]).T @ model.XX / model.N  # (m, d²): the blocks D_j
+    Q = _complement(model.v)
+    QQ = (Q[:, :, None] * Q[:, None, :]).reshape(m, (m - 1) ** 2)  # rows j: Q[j,a]·Q[j,b]
+    C = (QQ.T @ D).reshape(m - 1, m - 1, d, d).transpose(0, 2, 1, 3).reshape((m - 1) * d, (m - 1) * d)
     return 0.5 * (C + C.T)
 
 

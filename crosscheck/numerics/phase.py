@@ -2,10 +2,11 @@
 
 For one (m, α) (the paper's data, :func:`crosscheck.numerics.paper_data.paper_homotopy`), the branch from the
 λ = 0 minimiser is followed in λ (natural parameter) with a tangent predictor ``W + h·Ẇ``,
-``Ẇ = −H⁻¹∂_λ∇L``, and Newton at fixed λ to ``‖∇L‖₂ ≤ tol = 1e-10``. A step is accepted only if Newton
-converged within ``max_newton`` iterations, the corrector stayed within half a step of the predictor
-(``‖W − Ŵ‖ ≤ ½h(1 + ‖Ẇ‖)``: no jump to another sheet) and the smallest Hessian eigenvalue λ₁ is still positive;
-otherwise the step is halved. When the step would fall below ``min_step``, the branch cannot be continued in λ
+``Ẇ = −H⁻¹∂_λ∇L``, and Newton at fixed λ to ``‖∇L‖₂ ≤ tol = 1e-10``. The step is at most ``step`` (0.5) while
+λ₁ ≥ α/2 (λ₁ = α at λ = 0) and at most ``step/2`` once λ₁ is below α/2, where it may head for zero. A step is
+accepted only if Newton converged within ``max_newton`` iterations, the corrector stayed near the predictor
+(``‖W − Ŵ‖ ≤ ½·min(h, step/2)·(1 + ‖Ẇ‖)``: no jump to another sheet; a long step gets no wider radius than a
+short one) and the smallest Hessian eigenvalue λ₁ is still positive; otherwise the step is halved. When the step would fall below ``min_step``, the branch cannot be continued in λ
 past this point: a fold (no critical point nearby for larger λ) or a zero of λ₁ lies within ``min_step``. The
 zero is then solved for exactly by the extended system ``∇L = 0, Hφ = 0`` from the last accepted point and its
 softest eigenvector (:func:`crosscheck.numerics.singular.solve_singular_point`, ``‖∇L‖, ‖Hφ‖ ≤ 1e-10``) and
@@ -34,7 +35,7 @@ from crosscheck.numerics import homotopy as hm
 from crosscheck.numerics._blas import single_blas_thread
 from crosscheck.numerics.branch import gradient_system, smallest_eigpair, smallest_eigs
 from crosscheck.numerics.homotopy import Homotopy
-from crosscheck.numerics.model import compress_to_alpha_eigenspace
+from crosscheck.numerics.model import hess_lam_on_alpha_eigenspace
 from crosscheck.numerics.singular import solve_singular_point
 
 GRAD_TOL = 1e-10
@@ -60,7 +61,7 @@ class Scan:
     note: str
 
 
-def scan_branch(hp: Homotopy, lam_max: float = 1.0, step: float = 0.25, min_step: float = 1e-4, tol: float = GRAD_TOL,
+def scan_branch(hp: Homotopy, lam_max: float = 1.0, step: float = 0.5, min_step: float = 1e-4, tol: float = GRAD_TOL,
                 max_newton: int = 6) -> Scan:
     """Follow the minimum sheet from λ = 0 to ``lam_max`` or to its first zero of λ₁ (module docstring). Near a
     zero the step is also capped at 0.7 of the distance to where λ₁² extrapolates linearly to zero (λ₁ ∝
@@ -68,6 +69,7 @@ def scan_branch(hp: Homotopy, lam_max: float = 1.0, step: float = 0.25, min_step
     system = gradient_system(hp)
     w = hm.linear_minimum(hp)
     lam, h = 0.0, float(step)
+    near = 0.5 * float(step)  # the largest step once λ₁ < α/2, and the corrector's radius for any step
     H = hm.hessian(hp, w, 0.0)
     lu = _lapack.lu_factor(H)  # of the current point's Hessian: tangent and chord steps
     grad_max = float(np.linalg.norm(hm.grad(hp, w, 0.0)))
@@ -77,14 +79,14 @@ def scan_branch(hp: Homotopy, lam_max: float = 1.0, step: float = 0.25, min_step
     points = 1
     while lam < lam_max:
         dw = -_lapack.lu_solve(lu, hm.grad_lam(hp, w, lam))
-        he = min(h, lam_max - lam)
+        he = min(h, lam_max - lam, step if l1 >= 0.5 * hp.alpha else near)
         if l1 < prev[1] and lam > prev[0]:  # λ₁ decreasing: where λ₁² reaches zero if it falls on linearly
             dist = l1 * l1 * (lam - prev[0]) / (prev[1] ** 2 - l1 * l1)
             he = min(he, max(0.7 * dist, min_step))
         lam_new = lam_max if he == lam_max - lam else lam + he
         pred = w + (lam_new - lam) * dw
         x, ok, gn, iters = _newton(hp, pred, lam_new, tol, max_newton, lu)
-        accept = ok and float(np.linalg.norm(x - pred)) <= 0.5 * he * (1.0 + float(np.linalg.norm(dw)))
+        accept = ok and float(np.linalg.norm(x - pred)) <= 0.5 * min(he, near) * (1.0 + float(np.linalg.norm(dw)))
         if accept:
             Hn = hm.hessian(hp, x, lam_new)
             l1_new = float(smallest_eigs(Hn, 1)[0])
@@ -201,7 +203,7 @@ def lambda1_prime_at_zero(hp: Homotopy) -> float:
     derivative along the branch is the partial one; see :mod:`crosscheck.numerics.degenerate`)."""
     if hp.m < 2:
         raise ValueError("hp: the α-eigenspace needs m ≥ 2")
-    C = compress_to_alpha_eigenspace(hm.hess_lam(hp, hm.linear_minimum(hp), 0.0), hp.v, hp.d)
+    C = hess_lam_on_alpha_eigenspace(hp, hm.linear_minimum(hp))
     return float(smallest_eigs(C, 1)[0])
 
 
@@ -235,7 +237,7 @@ def scan_by_arclength(hp: Homotopy, s_max: float = 0.05) -> Scan:
                 float(br.lam[i]), max(grad_max, sp.residual_F), stop, True, "")
 
 
-def phase_map(alphas: Iterable[float], widths: Iterable[int], step: float = 0.25,
+def phase_map(alphas: Iterable[float], widths: Iterable[int], step: float = 0.5,
               mapper: Callable[[Callable, list], Iterable[PhasePoint]] | None = None) -> tuple[PhasePoint, ...]:
     """:func:`phase_point` over the grid α × m, returned α outer; through ``mapper(fn, jobs)`` if given (a
     check's ``ctx.map``, an executor's ``map``), else serially. The jobs are handed over widest (costliest)
