@@ -160,3 +160,48 @@ def test_bad_parameters_name_the_parameter(kwargs, name):
 def test_non_square_operator_is_rejected():
     with pytest.raises(ValueError, match="A"):
         certify_multiplicity(np.zeros((3, 4)), rng=np.random.default_rng(0))
+
+
+# ---- a range finder that starts from a given block -------------------------------------------------------
+
+
+@pytest.mark.parametrize("m, d", [(3, 4), (25, 6)])
+def test_alpha_multiplicity_from_the_kernel_certificates_basis(m, d):
+    """The α-certificate started from the kernel certificate's basis certifies the same multiplicity as from
+    a random sketch, with fewer products, and its statement holds for the dense spectrum."""
+    alpha = 0.3
+    op0, _ = _hvp_case(m, d, 1e3, seed=7)
+    op, H = _hvp_case(m, d, 1e3, seed=7, alpha=alpha)
+    k0 = certify_multiplicity(op0, rng=np.random.default_rng(2), block=d + 5, return_basis=True)
+    kw = dict(shift=alpha, scale=alpha, block=d + 5, op_error=4e-16 * alpha)
+    plain = certify_multiplicity(op, rng=np.random.default_rng(3), **kw)
+    started = certify_multiplicity(op, rng=np.random.default_rng(3), start=k0.basis, **kw)
+    assert plain.certified and started.certified, started.reason
+    assert started.nullity == plain.nullity == (m - 1) * d
+    assert started.products < plain.products
+    lam = np.linalg.eigvalsh(H)
+    assert np.count_nonzero(np.abs(lam - alpha) <= started.zero_radius) == started.nullity
+    np.testing.assert_allclose(sorted(started.ritz), sorted(plain.ritz), rtol=1e-10)
+
+
+def test_a_start_missing_part_of_the_range_still_gives_the_true_rank():
+    """A start block spanning only part of the range (or a wrong subspace, or a non-orthonormal block) is
+    detected (BΩ does not lie in its span) and the range finder begins from Ω as without it: the true split is
+    certified, at the cost of the ``oversample`` products spent on the test."""
+    n, eigs = 200, [4.0, 2.0, 1.0, 0.5, 0.25, 0.1]
+    A = _sym(eigs, n, seed=9)
+    lam, V = np.linalg.eigh(A)
+    range_part = V[:, -3:]  # three of the six range directions
+    wrong = np.linalg.qr(np.random.default_rng(4).standard_normal((n, 6)))[0]
+    skewed = V[:, -6:] @ np.triu(np.ones((6, 6)))  # spans the range, far from orthonormal
+    plain = certify_multiplicity(A, rng=np.random.default_rng(5), oversample=5)
+    for start in (range_part, wrong, skewed):
+        c = certify_multiplicity(A, rng=np.random.default_rng(5), start=start, oversample=5)
+        assert c.certified, c.reason
+        assert (c.rank, c.nullity) == (6, n - 6) and c.products == plain.products + 5
+        assert np.count_nonzero(np.abs(lam) <= c.zero_radius) == c.nullity
+
+
+def test_a_start_block_of_the_wrong_shape_is_rejected():
+    with pytest.raises(ValueError, match="start"):
+        certify_multiplicity(np.eye(5), rng=np.random.default_rng(0), start=np.zeros((4, 2)))

@@ -177,7 +177,9 @@ def _run_case(case: Case, rng: np.random.Generator, opts: dict[str, Any], progre
     alpha_cert = None
     mult = cert.nullity
     if opts["alpha_certificate"] == "direct":
-        alpha_cert = certify_multiplicity(Ha, shift=case.alpha, rng=rng, block=block, op_error=a_err, scale=case.alpha, **kw)
+        # the range of H₀,α − αI is that of H₀: its range finder starts from the kernel certificate's basis
+        start = Q if Q is not None and Q.shape[1] else None
+        alpha_cert = certify_multiplicity(Ha, shift=case.alpha, rng=rng, block=block, op_error=a_err, scale=case.alpha, start=start, **kw)
         mult = alpha_cert.nullity
     lanczos: dict[str, Any] = {}
     if opts["lanczos"] and cert.certified:

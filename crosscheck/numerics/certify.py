@@ -43,10 +43,10 @@ if TYPE_CHECKING:  # the real import is lazy (start-up time)
     from scipy.sparse.linalg import LinearOperator
 
 import numpy as np
-from crosscheck.numerics._lazy import sparse_linalg
+from crosscheck.numerics._lazy import scipy_linalg, sparse_linalg
 
 from crosscheck.numerics._validate import as_scalar
-from crosscheck.numerics.orth import fortran_buffer, orthonormal_basis
+from crosscheck.numerics.orth import ORTH_TOL, fortran_buffer, orthonormal_basis
 from crosscheck.numerics.tolerance import EPS
 
 CERTIFIED, INCONCLUSIVE = "certified", "inconclusive"
@@ -147,6 +147,26 @@ class _Counted:
         return res
 
 
+def _start_block(S: np.ndarray, B: "_Counted", rng: np.random.Generator, out: np.ndarray, work: np.ndarray,
+                 rtol: float) -> tuple[np.ndarray | None, float]:
+    """``[S, E]`` in ``out`` (n × k, k > r) and its measured defect ‖[S, E]ᵀ[S, E] − I‖₂, or (None, nan) when S
+    misses part of the range: ``BΩ`` for k − r random ±1 columns Ω (in ``work``) is projected off S (two passes
+    of Gram–Schmidt); if a column keeps more than ``rtol`` of the largest column norm of BΩ, S does not span the
+    range at the zero threshold. Otherwise E is an orthonormal basis (Householder QR) of what is left."""
+    r = S.shape[1]
+    out[:, :r] = S
+    E = B(_rademacher_into(rng, work[:, : out.shape[1] - r]), out=out[:, r:])
+    size = float(np.linalg.norm(E, axis=0).max())
+    for _ in range(2):  # "twice is enough" (Kahan–Parlett)
+        E -= S @ (S.T @ E)
+    if not float(np.linalg.norm(E, axis=0).max()) <= rtol * size:
+        return None, math.nan
+    out[:, r:] = scipy_linalg.qr(E, mode="economic", check_finite=False)[0]
+    G = out.T @ out
+    G[np.diag_indices_from(G)] -= 1.0
+    return out, float(np.linalg.norm(G, 2))
+
+
 def _operator(A) -> LinearOperator:
     if not isinstance(A, sparse_linalg.LinearOperator):
         A = np.asarray(A, dtype=np.float64)
@@ -171,6 +191,7 @@ def certify_multiplicity(
     op_error: float = 0.0,
     scale: float = 0.0,
     return_basis: bool = False,
+    start: np.ndarray | None = None,
     progress: Callable[[str], None] = lambda _m: None,
 ) -> SpectralCertificate:
     """Certify the multiplicity of the eigenvalue ``shift`` of the symmetric operator ``A`` (shift = 0:
@@ -192,6 +213,14 @@ def certify_multiplicity(
     scale : the threshold is ``τ = rtol·max(max|θ|, scale)``; pass a known norm (e.g. |σ| <= ‖A‖ when
         certifying the multiplicity of σ) so that a B that is all rounding noise has a scale (default 0).
     return_basis : also keep Q (n × rank), orthonormal Ritz vectors of the non-zero part, in ``.basis``.
+    start : optional orthonormal (n × r) block thought to span the range of B (e.g. the basis of a
+        certificate of a closely related operator). If ``BΩ`` for ``oversample`` random columns lies in its span
+        up to ``rtol`` of its size, the first block is ``[start, E]`` (E an orthonormal basis of what is left of
+        BΩ; k = r + oversample) instead of ``orth(BΩ)`` for k columns: about r fewer products and no tall
+        orthonormalisation; otherwise (a start that misses part of the range, or is not orthonormal) the range
+        finder begins from Ω as without it. The guarantee is unchanged either way: it rests on the fresh
+        probes, and the block's orthogonality defect is measured (above ``ORTH_TOL`` it is orthonormalised).
+        Ignored when ``oversample`` is 0 or r + oversample exceeds the largest block.
     """
     A = _operator(A)
     n = A.shape[0]
@@ -210,18 +239,31 @@ def certify_multiplicity(
     k = min(cap, int(block) if block else 32)
     if k < 1:
         raise ValueError(f"block: must be at least 1, got {block}")
+    S = None if start is None else np.asarray(start, dtype=np.float64)
+    if S is not None and (S.ndim != 2 or S.shape[0] != n):
+        raise ValueError(f"start: expected an (n, r) block with n = {n}, got shape {S.shape}")
+    k_start = S.shape[1] + int(oversample) if S is not None and S.shape[1] and oversample and S.shape[1] + oversample <= cap else 0
     B = _Counted(A, shift)
     p = int(probes)
     # Two Fortran-ordered work buffers reused throughout: at n ~ 10⁶ first-touching fresh memory (page
     # faults) costs more than the flops, so no n·k temporary is allocated after these.
-    W1 = fortran_buffer(n, max(k, 3 * p))
-    W2 = fortran_buffer(n, k)
-    Y = B(_rademacher_into(rng, W1[:, :k]), out=W2)
+    W1 = fortran_buffer(n, max(k, k_start, 3 * p))
+    W2 = fortran_buffer(n, max(k, k_start))
+    Y, given = None, math.nan  # given: the measured defect of a block built from ``start``
+    if k_start:
+        Y, given = _start_block(S, B, rng, W2[:, :k_start], W1, rtol)
+        k = k_start if Y is not None else k
+    if Y is None:
+        Y = B(_rademacher_into(rng, W1[:, :k]), out=W2[:, :k])
     while True:
-        # orthonormal basis in place (Householder for small n; randomized Cholesky QR for tall blocks,
-        # its orthogonality defect measured): Q₀ overwrites Y
-        basis = orthonormal_basis(Y)
-        Q0, orth = basis.Q, basis.defect
+        if given <= ORTH_TOL:
+            Q0, orth = Y, given
+        else:
+            # orthonormal basis in place (Householder for small n; randomized Cholesky QR for tall blocks,
+            # its orthogonality defect measured): Q₀ overwrites Y
+            basis = orthonormal_basis(Y)
+            Q0, orth = basis.Q, basis.defect
+        given = math.nan
         Z = B(Q0, out=_columns(W1, 0, Q0.shape[1]))
         T = Q0.T @ Z
         asym = float(np.abs(T - T.T).max()) if T.size else 0.0
