@@ -142,6 +142,47 @@ def test_scan_steps_long_only_while_lambda1_is_high(monkeypatch):
     assert max(lam_new - lam for lam, _, lam_new in attempts) > 0.25
 
 
+def test_scan_approaches_a_zero_at_most_half_way_then_by_the_square_rule(monkeypatch):
+    """Where λ₁ decreases, a step goes at most half way to where λ₁ would reach zero falling on linearly; once a
+    step there has been rejected, at most 0.7 of the way to where λ₁² would (a fold). Checked on every attempt
+    of the m = 10 branch (which has a fold); both rules are used."""
+    import crosscheck.numerics.phase as ph
+
+    hp = paper_homotopy(10, 4e-3)
+    accepted = [(0.0, hp.alpha), (0.0, hp.alpha)]
+    attempts = []  # (previous accepted (λ, λ₁), last accepted (λ, λ₁), λ tried, a rejection before)
+    real_newton, real_eigs = ph._newton, ph.smallest_eigs
+    rejected = [False]
+
+    def newton(hp_, x, lam, *args):
+        if attempts and attempts[-1][1] == accepted[-1] and attempts[-1][0] == accepted[-2] and attempts[-1][1][1] < attempts[-1][0][1]:
+            rejected[0] = True  # the last attempt, from the same point while λ₁ decreased, was not accepted
+        attempts.append((accepted[-2], accepted[-1], lam, rejected[0]))
+        return real_newton(hp_, x, lam, *args)
+
+    def eigs(H, k):
+        ev = real_eigs(H, k)
+        if k == 1 and ev[0] > 0:
+            accepted.append((attempts[-1][2], float(ev[0])))
+        return ev
+
+    monkeypatch.setattr(ph, "_newton", newton)
+    monkeypatch.setattr(ph, "smallest_eigs", eigs)
+    sc = ph.scan_branch(hp, 1.0, 0.5)
+    assert sc.lambda_star is not None and sc.converged
+    rules = set()
+    for (lp, l1p), (lam, l1), lam_new, after_rejection in attempts:
+        if not (l1 < l1p and lam > lp):
+            continue
+        if after_rejection:
+            limit = 0.7 * l1 * l1 * (lam - lp) / (l1p**2 - l1 * l1)
+        else:
+            limit = 0.5 * l1 * (lam - lp) / (l1p - l1)
+        assert lam_new - lam <= max(limit, 1e-4) * (1 + 1e-12)
+        rules.add(after_rejection)
+    assert rules == {False, True}
+
+
 def test_phase_map_on_a_tiny_grid_serial_and_through_an_executor():
     serial = phase_map([4e-3, 2e-2], [3, 10])
     assert [(p.alpha, p.m) for p in serial] == [(4e-3, 3), (4e-3, 10), (2e-2, 3), (2e-2, 10)]

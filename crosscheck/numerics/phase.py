@@ -63,9 +63,10 @@ class Scan:
 
 def scan_branch(hp: Homotopy, lam_max: float = 1.0, step: float = 0.5, min_step: float = 1e-4, tol: float = GRAD_TOL,
                 max_newton: int = 6) -> Scan:
-    """Follow the minimum sheet from λ = 0 to ``lam_max`` or to its first zero of λ₁ (module docstring). Near a
-    zero the step is also capped at 0.7 of the distance to where λ₁² extrapolates linearly to zero (λ₁ ∝
-    √(λ* − λ) at a fold), so the last accepted point lies within a few ``min_step`` of it."""
+    """Follow the minimum sheet from λ = 0 to ``lam_max`` or to its first zero of λ₁ (module docstring). Where λ₁
+    decreases the step is also capped: at half the distance to where λ₁ reaches zero if it falls on linearly, and,
+    once a step has been rejected there, at 0.7 of the distance to where λ₁² does (λ₁ ∝ √(λ* − λ) near a fold,
+    where the linear extrapolation overshoots); so the last accepted point lies within a few ``min_step`` of it."""
     system = gradient_system(hp)
     w = hm.linear_minimum(hp)
     lam, h = 0.0, float(step)
@@ -77,12 +78,17 @@ def scan_branch(hp: Homotopy, lam_max: float = 1.0, step: float = 0.5, min_step:
     prev = (0.0, float(hp.alpha))  # (λ, λ₁) of the previous accepted point
     l1 = float(hp.alpha)
     points = 1
+    turned = False  # a step was rejected while λ₁ was decreasing
     while lam < lam_max:
         dw = -_lapack.lu_solve(lu, hm.grad_lam(hp, w, lam))
         he = min(h, lam_max - lam, step if l1 >= 0.5 * hp.alpha else near)
-        if l1 < prev[1] and lam > prev[0]:  # λ₁ decreasing: where λ₁² reaches zero if it falls on linearly
-            dist = l1 * l1 * (lam - prev[0]) / (prev[1] ** 2 - l1 * l1)
-            he = min(he, max(0.7 * dist, min_step))
+        if l1 < prev[1] and lam > prev[0]:  # λ₁ decreasing
+            if turned:  # a step towards its zero failed: near a fold λ₁ ∝ √(λ* − λ), so extrapolate λ₁² linearly
+                dist = l1 * l1 * (lam - prev[0]) / (prev[1] ** 2 - l1 * l1)
+                he = min(he, max(0.7 * dist, min_step))
+            else:  # half way to where λ₁ reaches zero if it falls on linearly
+                dist = l1 * (lam - prev[0]) / (prev[1] - l1)
+                he = min(he, max(0.5 * dist, min_step))
         lam_new = lam_max if he == lam_max - lam else lam + he
         pred = w + (lam_new - lam) * dw
         x, ok, gn, iters = _newton(hp, pred, lam_new, tol, max_newton, lu)
@@ -102,6 +108,7 @@ def scan_branch(hp: Homotopy, lam_max: float = 1.0, step: float = 0.5, min_step:
             if iters <= 3:
                 h = min(step, 1.5 * h)
             continue
+        turned = turned or l1 < prev[1]
         if he > min_step:
             h = max(he / 2, min_step)
             continue
