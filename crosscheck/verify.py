@@ -152,9 +152,10 @@ def plan(claims: Sequence[Claim], reg: Registry, seed: int, quick: bool, max_mem
 
 # ---- running the tasks: longest first, in this process, forked workers or any Executor ------------------
 
-#: Seconds assumed for a check run that declares no cost (``check(..., cost=...)``) and has no earlier timing.
-#: Only the order of submission depends on costs, never a result.
-DEFAULT_COST = 0.5
+#: Seconds assumed for a check run that declares no cost (``check(..., cost=...)``) and has no earlier timing:
+#: a small check (the bundled checks declare a cost from 0.2 s up). Only the order of submission depends on
+#: costs, never a result.
+DEFAULT_COST = 0.2
 RUN_CACHE_ENV = "CROSSCHECK_RUN_CACHE"  # a folder shared by the run's workers for caches of pure results
 
 

@@ -346,6 +346,7 @@ POSDEF = check(
     reads={"lambda_min": ("alpha", "m", "d"), "alpha_multiplicity": ("m", "d", "alpha")},
     params={**GRID, "alphas": ALPHAS, "gap_max": GAP_MAX},
     memory=_grid_memory,
+    cost=0.4,  # seconds in one worker of a verify run (orders a parallel run; measured 2026-11-30)
 )
 
 
@@ -444,6 +445,7 @@ MULTIPLICITY = check(
         "spectrum_cond": Param(default=1e3, ge=1.0), "spectrum_alpha": Param(default=0.01, gt=0.0),
     },
     memory=_grid_memory,
+    cost=0.4,  # seconds in one worker of a verify run (orders a parallel run; measured 2026-11-30)
 )
 
 CHECKS = (KERNEL_DIM, NONZERO_SPECTRUM, EMPIRICAL_HESSIAN, POSDEF, MULTIPLICITY)

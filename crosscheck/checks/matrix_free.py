@@ -256,7 +256,7 @@ SINGLE = check(
     },
     validate=validate_single,
     memory=memory_single,
-    cost=1.4,  # seconds of a default run on one core (orders a parallel run; measured 2026-11-30)
+    cost=1.3,  # seconds in one worker of a verify run (orders a parallel run; measured 2026-11-30)
 )
 
 
@@ -415,7 +415,7 @@ GRID = check(
     params=GRID_PARAMS,
     validate=validate_grid,
     memory=memory_grid,
-    cost=3.6,  # seconds of a default run on one core (orders a parallel run; measured 2026-11-30)
+    cost=3.2,  # seconds in one worker of a verify run (orders a parallel run; measured 2026-11-30)
 )
 
 CHECKS = (SINGLE, GRID)

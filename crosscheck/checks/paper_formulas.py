@@ -184,6 +184,7 @@ FORMULA_CHECK = check(
         "widths": Param(default=list(WIDTHS), ge=2, min_len=2, doc="widths of the K/m + K₂/m² fits"),
     },
     memory=lambda p: 8.0 * 12 * (max([int(p["m"])] + [int(x) for x in p["widths"]]) * PAPER_D) ** 2 + 8.0 * int(p["samples"]) * int(p["m"]) * PAPER_D,
+    cost=0.6,  # seconds in one worker of a verify run (orders a parallel run; measured 2026-11-30)
 )
 
 CHECKS = (FORMULA_CHECK,)

@@ -181,7 +181,7 @@ PHASE = check(
         "step": Param(default=0.5, gt=0.0, le=0.5, doc="largest λ-step of the scan while λ₁ ≥ α/2 (half of it below; shortened further where λ₁ approaches zero)"),
     },
     memory=lambda p: _grid_memory(p["widths"]),
-    cost=lambda p: 0.022 * (int(p["alpha_count"]) + len(p["extra_alphas"])) * len(p["widths"]),  # seconds of a default run on one core (orders a parallel run; measured 2026-11-30)
+    cost=lambda p: 0.018 * (int(p["alpha_count"]) + len(p["extra_alphas"])) * len(p["widths"]),  # seconds in one worker of a verify run (orders a parallel run; measured 2026-11-30)
 )
 
 
@@ -300,6 +300,7 @@ LAMBDA_STAR_ALPHA = check(
         "fit_count": Param(default=6, ge=3, doc="smallest α used for the limit and the exponent"),
     },
     memory=lambda p: _grid_memory(p["widths"]),
+    cost=lambda p: 0.013 * int(p["alpha_count"]) * len(p["widths"]),  # seconds in one worker of a verify run (orders a parallel run; measured 2026-11-30)
 )
 
 
@@ -414,7 +415,7 @@ UNIQUE = check(
         "max_steps": Param(default=600, ge=10, doc="largest number of continuation steps per branch"),
     },
     memory=lambda p: _grid_memory(p["widths"]) + 8.0 * int(p["max_steps"]) * 2 * max(int(m) for m in p["widths"]) * PAPER_D,
-    cost=1.6,  # seconds of a default run on one core (orders a parallel run; measured 2026-11-30)
+    cost=1.4,  # seconds in one worker of a verify run (orders a parallel run; measured 2026-11-30)
 )
 
 

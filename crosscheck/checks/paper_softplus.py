@@ -163,6 +163,7 @@ ACTIVATION_DEGENERACY = check(
         "witness_rtol": Param(default=1e-4, gt=0.0, lt=1.0, doc="relative agreement required of the finite-difference witnesses"),
     },
     memory=lambda p: 2 * pc.memory_for_width(int(p["m"])) + 8.0 * 4 * (int(p["m"]) * PAPER_D) ** 2,
+    cost=0.3,  # seconds in one worker of a verify run (orders a parallel run; measured 2026-11-30)
 )
 
 CHECKS = (ACTIVATION_DEGENERACY,)

@@ -208,7 +208,7 @@ SYMMETRIC_TOY = check(
         "s_max": Param(default=0.1, gt=0.0, le=1.0, doc="largest continuation step"),
     },
     memory=lambda p: 8.0 * (4 * int(p["n"]) + 1e5),
-    cost=1.6,  # seconds of a default run on one core (orders a parallel run; measured 2026-11-30)
+    cost=1.5,  # seconds in one worker of a verify run (orders a parallel run; measured 2026-11-30)
 )
 
 CHECKS = (SYMMETRIC_TOY,)

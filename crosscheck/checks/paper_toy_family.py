@@ -106,6 +106,7 @@ TOY_POTENTIAL = check(
         "s_max": Param(default=3.0, gt=0.0, doc="half-width of the s grid"),
     },
     memory=lambda p: 8.0 * (8 * int(p["n"]) + 1e5),
+    cost=0.5,  # seconds in one worker of a verify run (orders a parallel run; measured 2026-11-30)
 )
 
 

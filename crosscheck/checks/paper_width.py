@@ -232,7 +232,7 @@ WIDTH_SCALING = check(
         "replay_widths": Param(default=[3], ge=2, doc="widths at which the paper's method is replayed (a diagnostic; empty: none)"),
     },
     memory=lambda p: _sweep_memory(list(p["widths"]) + list(p["replay_widths"])),
-    cost=1.1,  # seconds of a default run on one core (orders a parallel run; measured 2026-11-30)
+    cost=0.6,  # seconds in one worker of a verify run (orders a parallel run; measured 2026-11-30)
 )
 
 
@@ -355,6 +355,7 @@ ALPHA_LINE = check(
         "reference_alpha": Param(default=PAPER_ALPHA, gt=0.0, doc="α of the reference fit of K"),
     },
     memory=lambda p: _sweep_memory(p["widths"]),
+    cost=0.25,  # seconds in one worker of a verify run (orders a parallel run; measured 2026-11-30)
 )
 
 CHECKS = (WIDTH_SCALING, ALPHA_LINE)
