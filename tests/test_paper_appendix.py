@@ -3,6 +3,7 @@ potentials, the post-crossing sheets, controls in both directions, and the shipp
 
 from __future__ import annotations
 
+import pickle
 import tomllib
 from pathlib import Path
 
@@ -109,6 +110,12 @@ def test_first_jump_needs_a_negative_then_positive_eigenvalue_and_a_loss_drop():
 def test_softplus_has_no_degeneracy_at_the_papers_alpha_and_a_fold_at_half_of_it():
     none = paper_softplus.analyse(10, 4e-3, "softplus", 0.1)
     assert none["sigma2_at_0"] == 0.5 and not none["degenerate"] and none["min_lambda1"] > 0
+    # the minimum is refined on the curve: at or below every sampled λ₁ on [0, 1], and near its sampled place
+    lam, l1 = (np.array(x) for x in none["branch"])
+    assert none["min_lambda1"] <= l1[lam <= 1.0].min() and abs(none["min_lambda1_at"] - lam[np.argmin(np.where(lam <= 1.0, l1, np.inf))]) < 0.1
+    assert pickle.loads(pickle.dumps(none)) == none  # the cached result travels between worker processes
+    with pytest.raises(TypeError):
+        none["min_lambda1"] = 0.0  # type: ignore[index]
     fold = paper_softplus.analyse(10, 2e-3, "softplus", 0.1)
     assert fold["kind"] == "fold" and fold["turns_back"] and fold["abs_ratio"] < 0.01
     assert fold["g_aa_fd"] == pytest.approx(fold["g_aa"], rel=1e-4)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Mapping
 
 import numpy as np
@@ -26,8 +25,8 @@ from crosscheck.checks import _paper_common as pc
 from crosscheck.engine.api import CheckContext, Param, Plot, Presentation, Recorder, Series, check
 from crosscheck.numerics._blas import single_blas_thread
 from crosscheck.numerics.activation import activation as get_activation
-from crosscheck.numerics.branch import first_sign_change, locate_degeneracy, trace_homotopy
-from crosscheck.numerics.continuation import ContinuationOptions
+from crosscheck.numerics.branch import eig_monitor, first_sign_change, gradient_system, locate_degeneracy, trace_homotopy
+from crosscheck.numerics.continuation import ContinuationOptions, refine_monitor_minimum
 from crosscheck.numerics.degenerate import cluster_derivative, reduced_coefficients
 from crosscheck.numerics.homotopy import make_homotopy
 from crosscheck.numerics.paper_data import PAPER_D, paper_dataset, paper_v
@@ -40,14 +39,15 @@ READS = {"kind_code": ("m", "alpha"), "small_ratio": ("m", "alpha")}
 
 @functools.lru_cache(maxsize=None)
 def analyse(m: int, alpha: float, act: str, smax: float) -> Mapping[str, Any]:
-    """The degeneracy analysis of the module docstring for one (m, α, σ), as a read-only mapping of plain data."""
+    """The degeneracy analysis of the module docstring for one (m, α, σ), as a read-only mapping of plain data
+    (picklable); the branch is traced with the ledger's step control (first step ``S0``, as :func:`pc.traced`)."""
     X, y = paper_dataset()
     hp = make_homotopy(X, y, paper_v(m), alpha, act)
     a = get_activation(act)
     out: dict[str, Any] = {"activation": act, "sigma2_at_0": float(a.d2f(np.zeros(1))[0]), "alpha": alpha, "m": m}
     with single_blas_thread():
         out["lambda1_prime_0"] = float(cluster_derivative(hp).lambda1_prime)
-        br = trace_homotopy(hp, 1.0, ContinuationOptions(s_max=smax), stop_after_sign_change=pc.AFTER_ZERO)
+        br = trace_homotopy(hp, 1.0, ContinuationOptions(s0=min(pc.S0, smax), s_max=smax), stop_after_sign_change=pc.AFTER_ZERO)
         i = first_sign_change(br, 0.0)
         stop = i + 1 if i is not None else len(br.lam)
         out["max_grad_norm"] = float(br.residual[: stop + 1].max())
@@ -55,21 +55,25 @@ def analyse(m: int, alpha: float, act: str, smax: float) -> Mapping[str, Any]:
         if i is None:
             keep = br.lam <= 1.0
             k = int(np.argmin(np.where(keep, br.monitor[:, 0], np.inf)))
+            best = (float(br.monitor[k, 0]), float(br.lam[k]))
+            if 0 < k < len(br.lam) - 1:  # an interior sampled minimum: refined on the curve (as pc.traced does)
+                val = refine_monitor_minimum(gradient_system(hp), br, k, eig_monitor)
+                best = min(best, val) if val[1] <= 1.0 else best
             out.update({"degenerate": False, "complete": bool(br.lam[-1] >= 1.0), "status": br.status,
-                        "min_lambda1": float(br.monitor[k, 0]), "min_lambda1_at": float(br.lam[k])})
-            return MappingProxyType(pc.freeze(out))
+                        "min_lambda1": best[0], "min_lambda1_at": best[1]})
+            return pc.ReadOnlyDict(pc.freeze(out))
         dg = locate_degeneracy(hp, br, i)
         out.update({"degenerate": True, "complete": True, "status": br.status, "converged_point": bool(dg.point.converged),
                     "lambda_star": float(dg.point.lam), "grad_norm_at_star": float(dg.point.residual_F),
                     "turns_back": bool(dg.turns_back)})
         if not dg.point.converged or dg.classification is None:
-            return MappingProxyType(pc.freeze(out))
+            return pc.ReadOnlyDict(pc.freeze(out))
         c = dg.classification
         rc = reduced_coefficients(hp, dg.point.u, dg.point.lam, dg.point.phi)
     kind = c.kind if (c.kind == "fold") == dg.turns_back else "undetermined"
     out.update({"kind": kind, "phi_dot_grad_lam_relative": c.psi_F_lam_rel, "g_aa": rc.g_aa, "g_aaa": rc.g_aaa,
                 "abs_ratio": abs(rc.g_aa / rc.g_aaa), "g_aa_fd": rc.g_aa_fd, "g_aaa_fd": rc.g_aaa_fd})
-    return MappingProxyType(pc.freeze(out))
+    return pc.ReadOnlyDict(pc.freeze(out))
 
 
 @dataclass(frozen=True)
