@@ -112,51 +112,20 @@ def test_scan_matches_the_ledger_trace():
             assert sc.kind == "fold" and sc.kernel_dim == 1
 
 
-def test_scan_steps_long_only_while_lambda1_is_high(monkeypatch):
-    """The scan's step is at most ``step`` while λ₁ ≥ α/2 and at most ``step/2`` below, where λ₁ may head for
-    zero: every attempted step from a point with λ₁ < α/2 is ≤ step/2 (without the rule the m = 3 branch, whose
-    λ₁ dips to 0.18α and recovers, tries 0.5 from λ₁ ≈ 0.35α), and the long steps are taken (one > step/2)."""
+def _recorded_scan(monkeypatch, m: int):
+    """scan_branch(step 0.5) of width m at α = 4e-3, with every attempted step recorded as (previous accepted
+    (λ, λ₁), last accepted (λ, λ₁), λ tried, whether a step was rejected earlier while λ₁ decreased)."""
     import crosscheck.numerics.phase as ph
 
-    hp = paper_homotopy(3, 4e-3)
-    accepted = [(0.0, hp.alpha)]  # (λ, λ₁) of the accepted points, in order
-    attempts = []  # (λ of the last accepted point, its λ₁, λ tried)
-    real_newton, real_eigs = ph._newton, ph.smallest_eigs
-
-    def newton(hp_, x, lam, *args):
-        attempts.append((*accepted[-1], lam))
-        return real_newton(hp_, x, lam, *args)
-
-    def eigs(H, k):
-        ev = real_eigs(H, k)
-        if k == 1 and ev[0] > 0:
-            accepted.append((attempts[-1][2], float(ev[0])))
-        return ev
-
-    monkeypatch.setattr(ph, "_newton", newton)
-    monkeypatch.setattr(ph, "smallest_eigs", eigs)
-    sc = ph.scan_branch(hp, 1.0, 0.5)
-    assert sc.lambda_star is None and sc.converged and sc.min_lambda1 < 0.25 * hp.alpha
-    low = [(lam_new - lam) for lam, l1, lam_new in attempts if l1 < 0.5 * hp.alpha]
-    assert low and max(low) <= 0.25 + 1e-12
-    assert max(lam_new - lam for lam, _, lam_new in attempts) > 0.25
-
-
-def test_scan_approaches_a_zero_at_most_half_way_then_by_the_square_rule(monkeypatch):
-    """Where λ₁ decreases, a step goes at most half way to where λ₁ would reach zero falling on linearly; once a
-    step there has been rejected, at most 0.7 of the way to where λ₁² would (a fold). Checked on every attempt
-    of the m = 10 branch (which has a fold); both rules are used."""
-    import crosscheck.numerics.phase as ph
-
-    hp = paper_homotopy(10, 4e-3)
+    hp = paper_homotopy(m, 4e-3)
     accepted = [(0.0, hp.alpha), (0.0, hp.alpha)]
-    attempts = []  # (previous accepted (λ, λ₁), last accepted (λ, λ₁), λ tried, a rejection before)
+    attempts: list = []
     real_newton, real_eigs = ph._newton, ph.smallest_eigs
     rejected = [False]
 
     def newton(hp_, x, lam, *args):
-        if attempts and attempts[-1][1] == accepted[-1] and attempts[-1][0] == accepted[-2] and attempts[-1][1][1] < attempts[-1][0][1]:
-            rejected[0] = True  # the last attempt, from the same point while λ₁ decreased, was not accepted
+        if attempts and attempts[-1][:2] == (accepted[-2], accepted[-1]) and accepted[-1][1] < accepted[-2][1]:
+            rejected[0] = True  # the last attempt, from this point while λ₁ decreased, was not accepted
         attempts.append((accepted[-2], accepted[-1], lam, rejected[0]))
         return real_newton(hp_, x, lam, *args)
 
@@ -168,7 +137,25 @@ def test_scan_approaches_a_zero_at_most_half_way_then_by_the_square_rule(monkeyp
 
     monkeypatch.setattr(ph, "_newton", newton)
     monkeypatch.setattr(ph, "smallest_eigs", eigs)
-    sc = ph.scan_branch(hp, 1.0, 0.5)
+    return hp, ph.scan_branch(hp, 1.0, 0.5), attempts
+
+
+def test_scan_steps_long_only_while_lambda1_is_high(monkeypatch):
+    """The scan's step is at most ``step`` while λ₁ ≥ α/2 and at most ``step/2`` below, where λ₁ may head for
+    zero: every attempted step from a point with λ₁ < α/2 is ≤ step/2 (without the rule the m = 3 branch, whose
+    λ₁ dips to 0.18α and recovers, tries 0.5 from λ₁ ≈ 0.35α), and the long steps are taken (one > step/2)."""
+    hp, sc, attempts = _recorded_scan(monkeypatch, 3)
+    assert sc.lambda_star is None and sc.converged and sc.min_lambda1 < 0.25 * hp.alpha
+    low = [lam_new - lam for _, (lam, l1), lam_new, _ in attempts if l1 < 0.5 * hp.alpha]
+    assert low and max(low) <= 0.25 + 1e-12
+    assert max(lam_new - lam for _, (lam, _), lam_new, _ in attempts) > 0.25
+
+
+def test_scan_approaches_a_zero_at_most_half_way_then_by_the_square_rule(monkeypatch):
+    """Where λ₁ decreases, a step goes at most half way to where λ₁ would reach zero falling on linearly; once a
+    step there has been rejected, at most 0.7 of the way to where λ₁² would (a fold). Checked on every attempt
+    of the m = 10 branch (which has a fold); both rules are used."""
+    _, sc, attempts = _recorded_scan(monkeypatch, 10)
     assert sc.lambda_star is not None and sc.converged
     rules = set()
     for (lp, l1p), (lam, l1), lam_new, after_rejection in attempts:
