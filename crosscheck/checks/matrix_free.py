@@ -196,7 +196,8 @@ def measure_single(ctx: CheckContext) -> Single:
     ≥ λ_min⁺ − ρ (HMT Lemma 4.1 + Weyl); "zero" means ≤ rtol·‖H₀‖, and the split must have gap
     ρ/(λ_min⁺ − ρ) ≤ gap_max, otherwise the certificate is refused with the reason. α-multiplicity =
     dim ker H₀ since H₀,α − αI = H₀ (``alpha_certificate="direct"`` certifies it on the H₀,α operator
-    instead, its range finder started from the kernel certificate's basis when BΩ lies in its span); Lanczos checks λ_max(H₀,α). rank Σ̂ is decided on the d × d Σ̂ (exactly for the digits)."""
+    instead, its range finder started from the kernel certificate's basis when BΩ lies in its span);
+    Lanczos checks λ_max(H₀,α). rank Σ̂ is decided on the d × d Σ̂ (exactly for the digits)."""
     p = ctx.params
     digits = str(p["dataset"]).startswith("digits")
     case = Case(str(p["dataset"]), int(p["m"]), DIGITS_D if digits else int(p["d"]), int(p["N"]), float(p["alpha"]),

@@ -247,7 +247,9 @@ def certify_multiplicity(
     S = None if start is None else np.asarray(start, dtype=np.float64)
     if S is not None and (S.ndim != 2 or S.shape[0] != n):
         raise ValueError(f"start: expected an (n, r) block with n = {n}, got shape {S.shape}")
-    k_start = S.shape[1] + int(oversample) if S is not None and S.shape[1] and oversample and S.shape[1] + oversample <= cap else 0
+    k_start = 0  # the first block from ``start``: its r columns and ``oversample`` more (0: not used)
+    if S is not None and S.shape[1] and oversample and S.shape[1] + oversample <= cap:
+        k_start = S.shape[1] + int(oversample)
     B = _Counted(A, shift)
     p = int(probes)
     # Two Fortran-ordered work buffers reused throughout: at n ~ 10⁶ first-touching fresh memory (page

@@ -95,8 +95,8 @@ def reuse_buffers() -> Iterator[None]:
     """Within the block, :func:`fortran_buffer` reuses big buffers that are no longer referenced instead of
     mapping fresh memory, whose first touch costs a page fault per 4 KiB (measured ~0.1 s per 150 MB on the
     2-core machine); for a run of certificates one after another. Results do not change: every user writes a
-    buffer before reading it (tested bit for bit). The pool is dropped when the outermost block ends, so at
-    most the largest single case's buffers are held, and only for the block."""
+    buffer before reading it (tested bit for bit). Free buffers too small for a request leave the pool, so it
+    holds about the largest case's buffers, and only until the outermost block ends."""
     global _pool
     with _pool_lock:
         outer = _pool is None

@@ -5,14 +5,15 @@ For one (m, α) (the paper's data, :func:`crosscheck.numerics.paper_data.paper_h
 ``Ẇ = −H⁻¹∂_λ∇L``, and Newton at fixed λ to ``‖∇L‖₂ ≤ tol = 1e-10``. The step is at most ``step`` (0.5) while
 λ₁ ≥ α/2 (λ₁ = α at λ = 0) and at most ``step/2`` once λ₁ is below α/2, where it may head for zero. A step is
 accepted only if Newton converged within ``max_newton`` iterations, the corrector stayed near the predictor
-(``‖W − Ŵ‖ ≤ ½·min(h, step/2)·(1 + ‖Ẇ‖)``: no jump to another sheet; a long step gets no wider radius than a
-short one) and the smallest Hessian eigenvalue λ₁ is still positive; otherwise the step is halved. When the step would fall below ``min_step``, the branch cannot be continued in λ
-past this point: a fold (no critical point nearby for larger λ) or a zero of λ₁ lies within ``min_step``. The
-zero is then solved for exactly by the extended system ``∇L = 0, Hφ = 0`` from the last accepted point and its
-softest eigenvector (:func:`crosscheck.numerics.singular.solve_singular_point`, ``‖∇L‖, ‖Hφ‖ ≤ 1e-10``) and
-classified (fold if ``φᵀ∂_λ∇L ≠ 0``, relative threshold 1e-6, else branch point). The result is accepted only if that point lies
-within ``10·min_step`` ahead of the last accepted λ and within ``√min_step·(1 + ‖Ẇ‖)`` of its W (it is the
-zero this branch runs into, not another one). Where no zero is met, the trace ends at λ = ``lam_max`` exactly.
+(``‖W − Ŵ‖ ≤ ½·min(h, step/2)·(1 + ‖Ẇ‖)``: no jump to another sheet; a long step gets no wider radius than
+a short one) and the smallest Hessian eigenvalue λ₁ is still positive; otherwise the step is halved. Where λ₁
+decreases the step is also capped (:func:`scan_branch`). When the step would fall below ``min_step``, the
+branch cannot be continued in λ past this point: a fold (no critical point nearby for larger λ) or a zero of
+λ₁ lies within ``min_step``. The zero is then solved for exactly by the extended system ``∇L = 0, Hφ = 0`` from
+the last accepted point and its softest eigenvector (:func:`crosscheck.numerics.singular.solve_singular_point`,
+``‖∇L‖, ‖Hφ‖ ≤ 1e-10``) and classified (fold if ``φᵀ∂_λ∇L ≠ 0``, relative threshold 1e-6, else branch point).
+The result is accepted only if that point lies within ``10·min_step`` ahead of the last accepted λ and within
+``√min_step·(1 + ‖Ẇ‖)`` of its W (it is the zero this branch runs into, not another one). Where no zero is met, the trace ends at λ = ``lam_max`` exactly.
 
 Kernel dimension at λ*: the number of Hessian eigenvalues ≤ ``KERNEL_TOL = 1e-6`` (far above what residuals
 ≤ 1e-10 leave, far below the second eigenvalue of every point we computed, which is reported).
