@@ -179,6 +179,7 @@ def test_alpha_multiplicity_from_the_kernel_certificates_basis(m, d):
     assert plain.certified and started.certified, started.reason
     assert started.nullity == plain.nullity == (m - 1) * d
     assert started.products < plain.products
+    assert "started from a given basis" in started.method and "started" not in plain.method
     lam = np.linalg.eigvalsh(H)
     assert np.count_nonzero(np.abs(lam - alpha) <= started.zero_radius) == started.nullity
     np.testing.assert_allclose(sorted(started.ritz), sorted(plain.ritz), rtol=1e-10)
@@ -198,7 +199,7 @@ def test_a_start_missing_part_of_the_range_still_gives_the_true_rank():
     for start in (range_part, wrong, skewed):
         c = certify_multiplicity(A, rng=np.random.default_rng(5), start=start, oversample=5)
         assert c.certified, c.reason
-        assert (c.rank, c.nullity) == (6, n - 6) and c.products == plain.products + 5
+        assert (c.rank, c.nullity) == (6, n - 6) and c.products == plain.products + 5 and c.method == plain.method
         assert np.count_nonzero(np.abs(lam) <= c.zero_radius) == c.nullity
 
 

@@ -260,6 +260,7 @@ def certify_multiplicity(
     if k_start:
         Y, given = _start_block(S, B, rng, W2[:, :k_start], W1, rtol)
         k = k_start if Y is not None else k
+    started = Y is not None
     if Y is None:
         Y = B(_rademacher_into(rng, W1[:, :k]), out=W2[:, :k])
     while True:
@@ -374,6 +375,8 @@ def certify_multiplicity(
         block=k,
         probes=Gp,
     )
+    if started:
+        cert = replace(cert, method=cert.method.replace("range finder", "range finder (started from a given basis)", 1))
     if not return_basis:
         return cert
     if not r:
