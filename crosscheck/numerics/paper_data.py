@@ -36,7 +36,14 @@ WIDTHS = (3, 5, 8, 10, 15, 20, 30, 50, 75, 100)
 
 
 def paper_dataset() -> tuple[np.ndarray, np.ndarray]:
-    """``(X, y)`` of the main experiment, shapes (500, 5) and (500,), from ``RandomState(77)``."""
+    """``(X, y)`` of the main experiment, shapes (500, 5) and (500,), from ``RandomState(77)`` (drawn once per
+    process; each call returns fresh copies the caller may change)."""
+    X, y = _paper_dataset()
+    return X.copy(), y.copy()
+
+
+@functools.lru_cache(maxsize=1)
+def _paper_dataset() -> tuple[np.ndarray, np.ndarray]:
     rs = np.random.RandomState(PAPER_SEED)
     X = rs.randn(PAPER_N, PAPER_D)
     y = X @ np.array(W_LINEAR) + 0.4 * np.tanh(1.5 * X @ np.array(W_NONLINEAR)) + 0.05 * rs.randn(PAPER_N)
