@@ -314,6 +314,35 @@ def test_figures_write_powers_of_ten_in_plain_text_without_mathtext(monkeypatch)
     assert fmt.get_offset() == "×10⁻⁵" and "$" not in fmt(2e-5)
 
 
+def test_a_figure_is_drawn_once_and_encoded_as_savefig_would(monkeypatch):
+    """render_png draws each figure once (savefig would add a second, non-rendering pass because
+    tight_layout leaves a layout engine on the figure) and its PNG has the bytes savefig gives."""
+    import io
+
+    from matplotlib.figure import Figure
+
+    import crosscheck.report.figures as fg
+
+    plot = {"title": "t", "xlabel": "x", "ylabel": "y", "logy": True,
+            "series": [{"label": "ours", "role": "ours", "x": [1, 2, 3, 4], "y": [1e-6, 1e-3, 1.0, 10.0]}]}
+    draws = []
+    real_draw = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: draws.append(1) or real_draw(self, renderer))
+    png = fg.render_png(plot)
+    assert len(draws) == 1
+    real_png = fg._png
+
+    def compare(fig):
+        ours = real_png(fig)
+        saved = io.BytesIO()
+        fig.savefig(saved, format="png")
+        assert ours == saved.getvalue()
+        return ours
+
+    monkeypatch.setattr(fg, "_png", compare)
+    assert fg.render_png(plot) == png
+
+
 def test_nested_values_and_names_stay_escaped():
     """Keys, values and names from checks are data: wrapping and unit hints never let markup through."""
     from crosscheck.report.html import show, wrap_name

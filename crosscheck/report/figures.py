@@ -139,8 +139,18 @@ def render_png(plot: Mapping[str, Any], dpi: int = DPI) -> bytes:
     ax.grid(alpha=0.3)
     fig.tight_layout()
     _unoverlap_xticks(fig, ax)
+    return _png(fig)
+
+
+def _png(fig: Any) -> bytes:
+    """The laid-out figure as PNG: one draw on its Agg canvas, encoded as ``savefig`` encodes it (Pillow, the
+    figure's dpi). ``savefig`` itself would draw twice: ``tight_layout`` leaves a placeholder layout engine on
+    the figure, and with any engine set, saving first runs a whole (non-rendering) draw pass."""
+    from matplotlib.image import imsave
+
+    fig.canvas.draw()
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    imsave(buf, fig.canvas.buffer_rgba(), format="png", dpi=fig.dpi)
     return buf.getvalue()
 
 
