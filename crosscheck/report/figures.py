@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 import re
 from typing import Any, Mapping
 
@@ -190,8 +191,6 @@ def power_of_ten(k: int) -> str:
 
 def _decade_label(v: float) -> str:
     """A tick of a log or symlog axis: ``±10ᵏ`` at a power of ten, ``0``, anything else unlabelled."""
-    import math
-
     if v == 0:
         return "0"
     k = math.log10(abs(v))
