@@ -12,7 +12,7 @@ import pytest
 
 from crosscheck.checks import paper_appendix, paper_post_crossing, paper_softplus, paper_toy_family
 from crosscheck.engine.api import ParameterError
-from checkrun import run_spec
+from checkrun import assert_true_passes_and_wrong_fails, run_spec
 from crosscheck.engine.runner import prepare
 from crosscheck.numerics import homotopy as hm
 from crosscheck.numerics.homotopy import make_homotopy
@@ -150,11 +150,7 @@ CONTROLS = [
 
 @pytest.mark.parametrize("check_id, params, q, true, wrong", CONTROLS, ids=[f"{c[0]}:{c[2]}" for c in CONTROLS])
 def test_true_claim_passes_and_wrong_claim_fails(check_id, params, q, true, wrong):
-    ok = run(check_id, params, **{q: true})
-    assert ok.status == "pass", ok.summary
-    bad = run(check_id, params, **{q: wrong})
-    assert bad.status == "fail", bad.summary
-    assert any(qc.quantity == q and qc.failed for qc in bad.counts)
+    assert_true_passes_and_wrong_fails(run, check_id, params, q, true, wrong)
 
 
 @pytest.mark.parametrize("q, delta", [("c4", 1e-3), ("term_d2f_sq", 1e-3), ("term_r_d4f", 1e-3)])

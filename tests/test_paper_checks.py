@@ -16,7 +16,7 @@ import crosscheck.checks._paper_common as pc
 from crosscheck.checks import paper, paper_toy, paper_width
 from crosscheck.checks._paper_common import traced
 from crosscheck.engine.api import ParameterError, Recorder
-from checkrun import expect, run_spec
+from checkrun import assert_true_passes_and_wrong_fails, expect, run_spec
 from crosscheck.engine.runner import prepare, run_check
 from crosscheck.engine.spec import CheckContext
 from crosscheck.numerics import homotopy as hm
@@ -55,12 +55,7 @@ OTHERS = {  # quantities a check requires, stated truly while another one is con
 
 @pytest.mark.parametrize("check_id, q, true, wrong, params", CONTROLS, ids=[f"{c[0]}:{c[1]}" for c in CONTROLS])
 def test_true_claim_passes_and_wrong_claim_fails(check_id, q, true, wrong, params):
-    base = dict(OTHERS.get(check_id, {}))
-    ok = run(check_id, params, **{**base, q: true})
-    assert ok.status == "pass", ok.summary
-    bad = run(check_id, params, **{**base, q: wrong})
-    assert bad.status == "fail", bad.summary
-    assert any(qc.quantity == q and qc.failed for qc in bad.counts)
+    assert_true_passes_and_wrong_fails(run, check_id, params, q, true, wrong, **OTHERS.get(check_id, {}))
 
 
 # continuous quantities: our value moved by δ fails under a tolerance δ/2 and passes under 2δ
