@@ -12,6 +12,7 @@ norms of the iterates it accepted (which, with default tolerances, are not criti
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterator
 
 import numpy as np
 
@@ -117,26 +118,31 @@ def fd_hessian(hp: Homotopy, w: np.ndarray, lam: float, h: float = 1e-5, grad=No
     return 0.5 * (Hm + Hm.T)
 
 
-def replay_paper_method(hp: Homotopy, step: float = 1 / 400, lam_max: float = 1.0) -> Replay:
-    """Warm-started L-BFGS-B on the grid ``λ_k = k·step`` (computed as ``k/(1/step)``) from the λ = 0
-    minimum, FD-Hessian λ₁ at each."""
+def paper_method_grid(hp: Homotopy, step: float = 1 / 400, lam_max: float = 1.0) -> Iterator[tuple[float, np.ndarray, np.ndarray]]:
+    """The paper's method, point by point: ``(λ_k, W_k, eigenvalues of the FD Hessian at W_k)`` for the grid
+    ``λ_k = k·step`` (computed as ``k/(1/step)``) up to ``lam_max``, W_k by L-BFGS-B with the analytic
+    gradient and scipy's default tolerances, warm-started from W_{k−1} (W_{−1}: the λ = 0 minimum)."""
     from scipy.optimize import minimize  # on first use: it costs ~0.1 s of start-up
 
     if not 0.0 < step < 1.0:
         raise ValueError(f"step must be in (0, 1), got {step!r}")
     steps = 1.0 / step
-    grad = gradient(hp)
-    fg = value_and_gradient(hp)
+    fg = value_and_gradient(hp)  # the loss and gradient of hm.loss and hm.grad, bit for bit, from one σ evaluation
     w = hm.linear_minimum(hp)
-    gn: list[float] = []
-    last = (0.0, w, np.nan, np.nan)
-    star = None
     for k in range(int(lam_max * steps + 1e-9) + 1):
         lam = k / steps
-        r = minimize(lambda x: fg(x, lam), w, jac=True, method="L-BFGS-B")
-        w = r.x
+        w = minimize(lambda x: fg(x, lam), w, jac=True, method="L-BFGS-B").x
+        yield lam, w, np.linalg.eigvalsh(fd_hessian(hp, w, lam))
+
+
+def replay_paper_method(hp: Homotopy, step: float = 1 / 400, lam_max: float = 1.0) -> Replay:
+    """:func:`paper_method_grid` from the λ = 0 minimum up to the first grid point with FD-Hessian λ₁ < 0."""
+    grad = gradient(hp)
+    gn: list[float] = []
+    last = (0.0, hm.linear_minimum(hp), np.nan, np.nan)
+    star = None
+    for lam, w, e in paper_method_grid(hp, step, lam_max):
         gn.append(float(np.linalg.norm(grad(w, lam))))
-        e = np.linalg.eigvalsh(fd_hessian(hp, w, lam))
         if e[0] < 0:
             l0, _, e0, _ = last
             star = float(l0 + (lam - l0) * e0 / (e0 - e[0]))

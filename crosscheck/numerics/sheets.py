@@ -22,7 +22,7 @@ import numpy as np
 from crosscheck.numerics import homotopy as hm
 from crosscheck.numerics.continuation import Branch
 from crosscheck.numerics.homotopy import Homotopy
-from crosscheck.numerics.paper_method import fd_hessian, value_and_gradient
+from crosscheck.numerics.paper_method import paper_method_grid
 
 
 @dataclass(frozen=True)
@@ -62,19 +62,10 @@ class ReplayTrace:
 
 
 def replay_through(hp: Homotopy, step: float = 1 / 400, lam_max: float = 1.0) -> ReplayTrace:
-    """The paper's method on the whole grid (module docstring); starts at the closed-form λ = 0 minimum."""
-    from scipy.optimize import minimize  # on first use: it costs ~0.1 s of start-up
-
-    if not 0.0 < step < 1.0:
-        raise ValueError(f"step must be in (0, 1), got {step!r}")
-    steps = 1.0 / step
-    w = hm.linear_minimum(hp)
-    fg = value_and_gradient(hp)  # the loss and gradient of hm.loss and hm.grad, bit for bit, from one σ evaluation
+    """The paper's method on the whole grid (module docstring; :func:`paper_method_grid`), from the closed-form
+    λ = 0 minimum."""
     rows, its = [], []
-    for k in range(int(lam_max * steps + 1e-9) + 1):
-        lam = k / steps
-        w = minimize(lambda x: fg(x, lam), w, jac=True, method="L-BFGS-B").x
-        e = np.linalg.eigvalsh(fd_hessian(hp, w, lam))
+    for lam, w, e in paper_method_grid(hp, step, lam_max):
         rows.append((lam, e[0], e[1], hm.loss(hp, w, lam), np.linalg.norm(hm.grad(hp, w, lam))))
         its.append(w.copy())
     a = np.array(rows)
