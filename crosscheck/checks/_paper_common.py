@@ -41,6 +41,7 @@ from crosscheck.numerics.branch import (
     trace_homotopy,
 )
 from crosscheck.numerics.continuation import Branch, ContinuationOptions, correct_fixed_lambda, refine_monitor_minimum, tangent
+from crosscheck.numerics.homotopy import Homotopy
 from crosscheck.numerics.paper_data import PAPER_D, PAPER_N, paper_homotopy
 
 S_MAX_FULL, S_MAX_QUICK = 0.4, 0.4  # long steps where λ₁ is far from zero (the test-function step limit shortens them near one)
@@ -177,6 +178,30 @@ def traced(m: int, alpha: float, smax: float) -> Traced:
     return freeze(run_cached(f"traced-{m}-{alpha!r}-{smax!r}", lambda: _traced(m, alpha, smax)))
 
 
+def min_lambda1(hp: Homotopy, br: Branch) -> tuple[float, float]:
+    """(min λ₁, λ there) over the points of the traced branch ``br`` with λ ≤ 1 before its first zero of λ₁:
+    sampled minima below α/4 refined on the curve (:func:`refine_monitor_minimum`), and, where the branch runs
+    past λ = 1 without a zero, λ₁ at λ = 1 exactly (corrected from the chord between the points around it)."""
+    i = first_sign_change(br, 0.0)
+    stop = (i + 1) if i is not None else len(br.lam)
+    lam1 = np.where(br.lam[:stop] <= 1.0, br.monitor[:stop, 0], np.inf)
+    k_min = int(np.argmin(lam1))
+    best = (float(lam1[k_min]), float(br.lam[k_min]))
+    system = gradient_system(hp)
+    for k in range(1, stop - 1):
+        if lam1[k] <= lam1[k - 1] and lam1[k] <= lam1[k + 1] and lam1[k] < 0.25 * hp.alpha:
+            val = refine_monitor_minimum(system, br, k, eig_monitor)
+            if val[1] <= 1.0:  # the bracket may reach past λ = 1; that end point is evaluated below
+                best = min(best, val)
+    if i is None and br.lam[-1] > 1.0:  # the end point λ = 1 itself (the trace keeps one point beyond)
+        j = len(br.lam) - 2  # the last point before λ = 1: start from the chord between it and the one beyond
+        f = (1.0 - br.lam[j]) / (br.lam[j + 1] - br.lam[j])
+        w1, _, ok = correct_fixed_lambda(system, (1.0 - f) * br.u[j] + f * br.u[j + 1], 1.0, chord=True)
+        if ok:
+            best = min(best, (float(smallest_eigs(hm.hessian(hp, w1, 1.0), 1)[0]), 1.0))
+    return best
+
+
 def _traced(m: int, alpha: float, smax: float) -> Traced:
     t0 = time.perf_counter()
     hp = paper_homotopy(m, alpha)
@@ -184,21 +209,7 @@ def _traced(m: int, alpha: float, smax: float) -> Traced:
         br = trace_homotopy(hp, 1.0, ContinuationOptions(s0=min(S0, smax), s_max=smax), stop_after_sign_change=AFTER_ZERO)
         i = first_sign_change(br, 0.0)
         stop = (i + 1) if i is not None else len(br.lam)
-        lam1 = np.where(br.lam[:stop] <= 1.0, br.monitor[:stop, 0], np.inf)
-        k_min = int(np.argmin(lam1))
-        best = (float(lam1[k_min]), float(br.lam[k_min]))
-        system = gradient_system(hp)
-        for k in range(1, stop - 1):
-            if lam1[k] <= lam1[k - 1] and lam1[k] <= lam1[k + 1] and lam1[k] < 0.25 * alpha:
-                val = refine_monitor_minimum(system, br, k, eig_monitor)
-                if val[1] <= 1.0:  # the bracket may reach past λ = 1; that end point is evaluated below
-                    best = min(best, val)
-        if i is None and br.lam[-1] > 1.0:  # the end point λ = 1 itself (the trace keeps one point beyond)
-            j = len(br.lam) - 2  # the last point before λ = 1: start from the chord between it and the one beyond
-            f = (1.0 - br.lam[j]) / (br.lam[j + 1] - br.lam[j])
-            w1, _, ok = correct_fixed_lambda(system, (1.0 - f) * br.u[j] + f * br.u[j + 1], 1.0, chord=True)
-            if ok:
-                best = min(best, (float(smallest_eigs(hm.hessian(hp, w1, 1.0), 1)[0]), 1.0))
+        best = min_lambda1(hp, br)
         dg, lam_star, note = None, None, ""
         if i is not None:
             dg = locate_degeneracy(hp, br, i, certify=hp.n <= CERTIFY_MAX_N)

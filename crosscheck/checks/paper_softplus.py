@@ -25,8 +25,8 @@ from crosscheck.checks import _paper_common as pc
 from crosscheck.engine.api import CheckContext, Param, Plot, Presentation, Recorder, Series, check
 from crosscheck.numerics._blas import single_blas_thread
 from crosscheck.numerics.activation import activation as get_activation
-from crosscheck.numerics.branch import eig_monitor, first_sign_change, gradient_system, locate_degeneracy, trace_homotopy
-from crosscheck.numerics.continuation import ContinuationOptions, refine_monitor_minimum
+from crosscheck.numerics.branch import first_sign_change, locate_degeneracy, trace_homotopy
+from crosscheck.numerics.continuation import ContinuationOptions
 from crosscheck.numerics.degenerate import cluster_derivative, reduced_coefficients
 from crosscheck.numerics.homotopy import make_homotopy
 from crosscheck.numerics.paper_data import PAPER_D, paper_dataset, paper_v
@@ -53,12 +53,7 @@ def analyse(m: int, alpha: float, act: str, smax: float) -> Mapping[str, Any]:
         out["max_grad_norm"] = float(br.residual[: stop + 1].max())
         out["branch"] = (tuple(br.lam.tolist()), tuple(br.monitor[:, 0].tolist()))
         if i is None:
-            keep = br.lam <= 1.0
-            k = int(np.argmin(np.where(keep, br.monitor[:, 0], np.inf)))
-            best = (float(br.monitor[k, 0]), float(br.lam[k]))
-            if 0 < k < len(br.lam) - 1:  # an interior sampled minimum: refined on the curve (as pc.traced does)
-                val = refine_monitor_minimum(gradient_system(hp), br, k, eig_monitor)
-                best = min(best, val) if val[1] <= 1.0 else best
+            best = pc.min_lambda1(hp, br)  # refined as for pc.traced
             out.update({"degenerate": False, "complete": bool(br.lam[-1] >= 1.0), "status": br.status,
                         "min_lambda1": best[0], "min_lambda1_at": best[1]})
             return pc.ReadOnlyDict(pc.freeze(out))
