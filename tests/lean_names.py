@@ -14,10 +14,16 @@ module is a deliberately small, regex-based reader of Lean source (not a parser)
   ``Matrix.kroneckerMap``).
 
 Resolution of dotted identifiers: if the first component is a local name the token is a field
-access and is skipped. A dotted token such as ``Function.ne_iff.mp`` is accepted when the token
+access and is not resolved as a name; its accessor is checked as below. A dotted token such as ``Function.ne_iff.mp`` is accepted when the token
 itself, or a prefix of it with at least two components whose last component starts with a
 lower-case letter (a lemma, not a namespace), is known; so ``Matrix.no_such_lemma`` is *not*
 accepted just because ``Matrix`` is.
+
+Accessors (the theorem files under ``NeuralLandscapes``): a lower-case ``.name`` right after an identifier or
+a closing bracket — ``h.symm``, ``(mul_eq_zero.mp h).resolve_left``, ``hmd.ne`` — resolves through the type of
+what precedes it, which a regex cannot know; so each such ``name`` must be the last component of some ledger
+row (``Eq.symm``, ``Or.resolve_left``, ``LT.lt.ne``) or of a package declaration. Coarse, but it means no
+dot-notation use of a core or Mathlib lemma goes unrecorded.
 """
 
 from __future__ import annotations
@@ -300,6 +306,15 @@ class CheckResult:
     notations_used: set[str]
     unknown_notations: set[str]
     forbidden: list[str]
+    accessors: set[str] = field(default_factory=set)  # accessor names seen in the theorem files
+    unknown_accessors: dict[str, list[str]] = field(default_factory=dict)
+
+
+ACCESSOR_RE = re.compile(r"(?<=[\w')\]⟩])\.([a-z_][A-Za-z0-9_']*)")
+
+
+def _is_theorem_file(path: Path) -> bool:
+    return path.parent.name == "NeuralLandscapes" or path.stem == "NeuralLandscapes"
 
 
 def check(lean_root: Path, ledger: Path) -> CheckResult:
@@ -346,4 +361,15 @@ def check(lean_root: Path, ledger: Path) -> CheckResult:
                 if not any(known(c) for c in candidates):
                     unknown.setdefault(tok, []).append(f"{sc.path.name}:{lineno}")
     unknown_notations = {t for t in notations_used if t not in ledger_notations}
-    return CheckResult(unknown, checked, notations_used, unknown_notations, forbidden)
+    last = {n.split(".")[-1] for n in ledger_names | package}
+    accessors: set[str] = set()
+    unknown_accessors: dict[str, list[str]] = {}
+    for sc in scans:
+        if not _is_theorem_file(sc.path):
+            continue
+        for lineno, line in enumerate(sc.code.split("\n"), start=1):
+            for m in ACCESSOR_RE.finditer(line):
+                accessors.add(m.group(1))
+                if m.group(1) not in last:
+                    unknown_accessors.setdefault(m.group(1), []).append(f"{sc.path.name}:{lineno}")
+    return CheckResult(unknown, checked, notations_used, unknown_notations, forbidden, accessors, unknown_accessors)

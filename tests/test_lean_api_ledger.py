@@ -48,6 +48,27 @@ def test_every_external_name_is_in_the_ledger() -> None:
     )
 
 
+def test_every_accessor_is_in_the_ledger() -> None:
+    """Dot notation (``h.symm``, ``(…).resolve_left``, ``hmd.ne``) names core/Mathlib lemmas too: each accessor
+    of the theorem files is the last component of a ledger row or of a package declaration."""
+    result = lean_names.check(LEAN, LEDGER)
+    assert {"mp", "mpr", "symm", "trans", "resolve_left", "ne"} <= result.accessors  # the scan is not vacuous
+    assert result.unknown_accessors == {}, "accessors missing from lean/MATHLIB_API.md: " + ", ".join(
+        f".{k} ({', '.join(v[:2])})" for k, v in sorted(result.unknown_accessors.items())
+    )
+
+
+def test_negative_control_reports_an_unknown_accessor(tmp_path: Path) -> None:
+    copy = tmp_path / "lean"
+    shutil.copytree(LEAN, copy, ignore=shutil.ignore_patterns(".lake"))
+    target = copy / "NeuralLandscapes" / "BilinearHessian.lean"
+    text = target.read_text(encoding="utf-8")
+    snippet = "theorem zz_fake3 (a b : ℕ) (h : a = b) : b = a := h.no_such_accessor_zz\n"
+    target.write_text(text.replace("end NeuralLandscapes", snippet + "\nend NeuralLandscapes"), encoding="utf-8")
+    result = lean_names.check(copy, copy / "MATHLIB_API.md")
+    assert set(result.unknown_accessors) == {"no_such_accessor_zz"} and result.unknown == {}
+
+
 def test_every_notation_is_in_the_ledger() -> None:
     result = lean_names.check(LEAN, LEDGER)
     assert {"⬝ᵥ", "*ᵥ", "∑"} <= result.notations_used
